@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sfc: service function chaining data plane on eBPF.
+#
+#   make            build BPF objects, skeletons, user space, kernel module
+#   make deps       install the Debian packages everything needs (idempotent)
+#   make check      deps + build + all three test tiers (unit, netns, guest)
+#   make demo       deps + build + the namespace demo
+#   make V=1        show the commands
+#
+# All outputs go to $(O) (default build/), which git ignores.
+
+O	?= build
+V	?= 0
+ifeq ($(V),1)
+Q	:=
+msg	:= @true
+else
+Q	:= @
+msg	= @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
+CLANG	?= clang
+CC	?= cc
+BPFTOOL	?= bpftool
+PKGS	:= libbpf libnl-3.0 libnl-genl-3.0 libnl-route-3.0 json-c
+
+# Guest kernel: the newest Debian 6.1 headers installed (make deps installs them).
+KVER	?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(6\.1\.[0-9.-]*-amd64\)$$/\1/p' | sort -V | tail -1)
+KDIR	?= /usr/src/linux-headers-$(KVER)
+
+BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
+	      -I include -I bpf -I $(ARCH_INC)
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	      -I include -I user/lib -I $(O)/skel \
+	      $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+USER_LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(O)/skel/%.skel.h,$(BPF_SRCS))
+BPF_HDRS  := $(wildcard bpf/lib/*.h include/uapi/*.h)
+
+LIB_SRCS  := $(wildcard user/lib/*.c)
+LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS))
+LIB_HDRS  := $(wildcard user/lib/*.h include/uapi/*.h)
+LIBSFC    := $(O)/user/libsfc.a
+
+SFCCTL_SRCS := $(wildcard user/sfcctl/*.c)
+SFCCTL_OBJS := $(patsubst %.c,$(O)/%.o,$(SFCCTL_SRCS))
+SFCCTL      := $(O)/sfcctl
+
+UNIT_SRCS := $(wildcard selftests/unit/*.c)
+UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/selftests/unit/%,$(UNIT_SRCS))
+
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild)
+KMOD	  := $(O)/kmod/sfc_geneve.ko
+
+.DELETE_ON_ERROR:
+.PHONY: all bpf user kmod deps check check-unit check-net check-guest demo \
+	bench clean distclean help
+
+all: bpf user kmod
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	$(Q)scripts/deps.sh
+
+bpf: $(BPF_OBJS) $(BPF_SKELS)
+user: $(SFCCTL) $(UNIT_BINS)
+kmod: $(KMOD)
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(O)/%.o: %.c $(LIB_HDRS) $(BPF_SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(LIBSFC): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SFCCTL): $(SFCCTL_OBJS) $(LIBSFC)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+
+$(O)/selftests/unit/%: $(O)/selftests/unit/%.o $(LIBSFC)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+
+# Kbuild cannot put out-of-tree objects elsewhere on 6.1: build a copy.
+$(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h
+	$(call msg,KMOD,$@ [$(KVER)])
+	$(Q)test -n "$(KVER)" || { echo "no Debian 6.1 headers: run 'make deps'" >&2; exit 1; }
+	$(Q)rm -rf $(O)/kmod && mkdir -p $(O)/kmod
+	$(Q)cp $(KMOD_SRCS) $(O)/kmod/
+	$(Q)$(MAKE) -s -C $(KDIR) M=$(abspath $(O)/kmod) \
+		SFC_UAPI=$(abspath include/uapi) KBUILD_VERBOSE=$(V) modules \
+		$(if $(filter 1,$(V)),,>/dev/null)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/run_tests.sh --build $(O)
+
+check-unit check-net check-guest: all
+	$(Q)selftests/run_tests.sh --build $(O) --tier $(patsubst check-%,%,$@)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(O)
+
+bench: all
+	$(Q)bench/run.sh $(O)
+
+clean:
+	$(Q)find $(O) -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} +
+
+distclean:
+	$(Q)rm -rf $(O)
+
+# Fixture frames are built by scapy (Debian's python3-scapy lives under
+# /usr/bin/python3, not a pyenv python3 that may come first on PATH).
+FIXTURE_GENS := $(wildcard selftests/unit/fixtures/*.py)
+FIXTURE_GENS := $(filter-out %/fixlib.py,$(FIXTURE_GENS))
+FIXTURES     := $(patsubst selftests/unit/fixtures/%.py,$(O)/selftests/fixtures/%.fix,$(FIXTURE_GENS))
+user: $(FIXTURES)
+
+$(O)/selftests/fixtures/%.fix: selftests/unit/fixtures/%.py selftests/unit/fixtures/fixlib.py
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)/usr/bin/python3 $< > $@

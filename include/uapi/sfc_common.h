@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * Constants shared by the BPF programs, the kernel module and user space.
+ * Everything here must compile in all three worlds: only linux/types.h.
+ */
+#ifndef SFC_UAPI_COMMON_H
+#define SFC_UAPI_COMMON_H
+
+#include <linux/types.h>
+
+#define SFC_VERSION "0.1.0"
+
+/* Where sfcctl pins maps and programs unless told otherwise (--bpffs). */
+#define SFC_DEFAULT_PIN_ROOT "/sys/fs/bpf/sfc"
+
+#define SFC_MAX_PORTS		1024	/* logical ports with a local device */
+#define SFC_NAME_MAX		64	/* resource names incl. NUL */
+
+/*
+ * skb->mark bits that say "this packet finished its chain and was
+ * re-injected at its source port: let it through once". The mask keeps
+ * us clear of marks other software (iptables, Cilium) uses on the host;
+ * sfcctl may move both through the global config map.
+ */
+#define SFC_MARK_MASK_DEFAULT	0x0fc00000u
+#define SFC_MARK_DONE_DEFAULT	0x05c00000u
+
+#endif /* SFC_UAPI_COMMON_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * The one list of reasons for which the data plane drops a packet.
+ *
+ * Internally BPF functions return a TC verdict (>= 0) or the negated drop
+ * reason, so a reason can never be mistaken for a verdict. Every drop
+ * leaves through one exit path that counts it in sfc_drop_stats.
+ *
+ * The X-macro gives BPF the enum and user space the printable names from
+ * the same lines, so the two can never disagree.
+ */
+#ifndef SFC_UAPI_DROP_H
+#define SFC_UAPI_DROP_H
+
+#define SFC_DROP_REASONS(X)						\
+	X(SFC_DROP_UNSPEC,	 1, "unspecified")			\
+	X(SFC_DROP_MALFORMED_L2, 2, "malformed-l2")			\
+	X(SFC_DROP_MALFORMED_L3, 3, "malformed-l3")			\
+	X(SFC_DROP_MALFORMED_L4, 4, "malformed-l4")			\
+	X(SFC_DROP_NO_CONFIG,	 5, "no-config")			\
+	X(SFC_DROP_UNKNOWN_HOP,	 6, "unknown-hop")			\
+	X(SFC_DROP_REDIRECT,	 7, "redirect-failed")
+
+enum sfc_drop_reason {
+	SFC_DROP_NONE = 0,
+#define SFC_DROP_ENUM(name, val, str) name = val,
+	SFC_DROP_REASONS(SFC_DROP_ENUM)
+#undef SFC_DROP_ENUM
+	SFC_DROP__MAX,
+};
+
+#endif /* SFC_UAPI_DROP_H */

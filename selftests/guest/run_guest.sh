@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest test tier: boot Debian's 6.1 kernel under qemu (TCG; the host kernel
+# has no modules and KVM is unavailable), share the host root read-only and
+# the build dir writable over 9p, run each TEST inside the guest in a chroot
+# of the host root, and report its exit code.
+#
+# usage: selftests/guest/run_guest.sh --build BUILD_DIR [--timeout SECS] TEST...
+#
+#   TEST       path relative to the repo root (script or binary, executable);
+#              runs with cwd = repo root, SFC_BUILD=<abs build dir>,
+#              SFC_IN_GUEST=1; output in BUILD/guest/logs/<basename>.log
+#   --timeout  per-test limit in seconds (default 300); rc 124 when it fires
+#
+# stdout: one line "GUEST <rc> <TEST>" per test, in order (0 pass, 4 skip).
+# Exit status: 0 when the guest booted and reported every test, whatever the
+# results; 1 otherwise (boot failure, overall timeout, missing reports), 2 on
+# usage errors. Logs of failed tests are echoed to stderr.
+#
+# Environment: GUEST_MEM (default 2G), GUEST_SMP (default 2).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd -P)
+INIT=$REPO/selftests/guest/init
+BUSYBOX=/bin/busybox
+
+# What the initramfs needs to mount 9p, in dependency order.
+INITRAMFS_MODULES=(
+	drivers/virtio/virtio_ring drivers/virtio/virtio
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
+	drivers/virtio/virtio_pci fs/netfs/netfs fs/fscache/fscache
+	net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p
+)
+
+BOOT_ALLOWANCE=120	# seconds for boot + shutdown on a slow CI machine
+TEST_SLACK=15		# per test, on top of --timeout (kill grace, setup)
+
+BUILD=
+TEST_TIMEOUT=300
+TESTS=()
+
+die() {
+	echo "run_guest: $*" >&2
+	exit 1
+}
+
+usage() {
+	sed -n 's/^# \{0,1\}//; 10,21p' "$0" >&2
+	exit 2
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--build) BUILD=${2:?}; shift 2 ;;
+		--timeout) TEST_TIMEOUT=${2:?}; shift 2 ;;
+		-h|--help) usage ;;
+		--) shift; break ;;
+		-*) echo "run_guest: unknown option $1" >&2; usage ;;
+		*) break ;;
+		esac
+	done
+	TESTS=("$@")
+	[ -n "$BUILD" ] && [ ${#TESTS[@]} -gt 0 ] || usage
+	[[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
+	mkdir -p "$BUILD"
+	BUILD=$(cd "$BUILD" && pwd -P)
+	GUEST=$BUILD/guest
+}
+
+# Same rule as scripts/deps.sh and the Makefile: the newest 6.1 headers.
+guest_kver() {
+	ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9.-]*-amd64\)$/\1/p' |
+		sort -V | tail -1
+}
+
+find_kernel() {
+	KVER=$(guest_kver)
+	[ -n "$KVER" ] || die "no linux-headers-6.1.*-amd64 installed (make deps)"
+	KTREE=$BUILD/cache/guest-kernel/$KVER
+	VMLINUZ=$KTREE/boot/vmlinuz-$KVER
+	[ -f "$VMLINUZ" ] || die "no guest kernel at $VMLINUZ (run scripts/deps.sh)"
+	[ -f "$KTREE/lib/modules/$KVER/modules.dep.bin" ] ||
+		die "guest modules not depmod'ed in $KTREE (run scripts/deps.sh)"
+	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86 missing"
+	[ -x "$BUSYBOX" ] || die "busybox-static missing"
+}
+
+module_path() {
+	echo "$KTREE/lib/modules/$KVER/kernel/$1.ko"
+}
+
+# The initramfs is rebuilt only when one of its inputs changes: hashing them
+# costs a few milliseconds, packing about a hundred.
+initramfs_inputs_hash() {
+	local m
+	{
+		echo "$KVER"
+		sha256sum "$INIT" "$BUSYBOX"
+		for m in "${INITRAMFS_MODULES[@]}"; do
+			sha256sum "$(module_path "$m")"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Uncompressed newc cpio: the kernel unpacks it faster than it would
+# decompress it under TCG. No device nodes needed (see init).
+build_initramfs() {
+	local hash stage i m
+	INITRAMFS=$GUEST/initramfs.cpio
+	hash=$(initramfs_inputs_hash)
+	if [ -f "$INITRAMFS" ] && [ "$(cat "$INITRAMFS.hash" 2>/dev/null)" = "$hash" ]; then
+		return 0
+	fi
+	stage=$(mktemp -d "$GUEST/initramfs.XXXXXX")
+	mkdir -p "$stage"/{bin,dev,proc,sys,modules}
+	cp "$BUSYBOX" "$stage/bin/busybox"
+	cp "$INIT" "$stage/init"
+	chmod 755 "$stage/init"
+	i=10
+	for m in "${INITRAMFS_MODULES[@]}"; do
+		cp "$(module_path "$m")" "$stage/modules/$i-${m##*/}.ko"
+		i=$((i + 1))
+	done
+	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner=0:0 --quiet) >"$INITRAMFS.tmp"
+	rm -rf "$stage"
+	mv "$INITRAMFS.tmp" "$INITRAMFS"
+	echo "$hash" >"$INITRAMFS.hash"
+}
+
+# The guest reads this from the work share (see read_job in init).
+write_job() {
+	local t
+	rm -f "$GUEST/results"
+	mkdir -p "$GUEST/logs"
+	for t in "${TESTS[@]}"; do
+		[ -e "$REPO/$t" ] || echo "run_guest: warning: $t does not exist" >&2
+		rm -f "$GUEST/logs/${t##*/}.log"
+	done
+	{
+		printf '%s\n' "$REPO" "$BUILD" "$KVER" "$TEST_TIMEOUT"
+		printf '%s\n' "${TESTS[@]}"
+	} >"$GUEST/job"
+}
+
+# qemu splits option values on commas; a literal comma is written twice.
+qemu_escape() {
+	echo "${1//,/,,}"
+}
+
+# multidevs=remap: the host root spans several filesystems (/proc, /dev...);
+# without it inode numbers collide and /proc inside the chroot breaks.
+run_qemu() {
+	local overall rc=0
+	overall=$((BOOT_ALLOWANCE + ${#TESTS[@]} * (TEST_TIMEOUT + TEST_SLACK)))
+	timeout -k 10 "$overall" qemu-system-x86_64 \
+		-accel tcg,thread=multi -cpu max \
+		-smp "${GUEST_SMP:-2}" -m "${GUEST_MEM:-2G}" \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-kernel "$VMLINUZ" -initrd "$INITRAMFS" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off rdinit=/init" \
+		-serial "file:$(qemu_escape "$GUEST/console.log")" \
+		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=root,mount_tag=root \
+		-fsdev "local,id=work,path=$(qemu_escape "$BUILD"),security_model=none,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=work,mount_tag=work \
+		</dev/null >"$GUEST/qemu.log" 2>&1 || rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "run_guest: guest timed out after ${overall}s" >&2
+	elif [ "$rc" != 0 ]; then
+		echo "run_guest: qemu exited with $rc:" >&2
+		tail -20 "$GUEST/qemu.log" >&2
+	fi
+}
+
+show_console() {
+	echo "run_guest: last lines of $GUEST/console.log:" >&2
+	tail -30 "$GUEST/console.log" >&2 2>/dev/null || true
+}
+
+show_failed_log() {
+	local t=$1 rc=$2 log=$GUEST/logs/${1##*/}.log
+	echo "run_guest: $t failed (rc $rc); last lines of $log:" >&2
+	tail -50 "$log" 2>/dev/null | sed 's/^/    /' >&2 || true
+}
+
+# Print one GUEST line per test in the order given, from the results file.
+report() {
+	local t line rc missing=0
+	if ! grep -q '^BOOT ' "$GUEST/results" 2>/dev/null; then
+		echo "run_guest: the guest did not boot" >&2
+		show_console
+		return 1
+	fi
+	for t in "${TESTS[@]}"; do
+		line=$(T=$t awk '$1 == "GUEST" { rest = $0; sub(/^GUEST -?[0-9]+ /, "", rest)
+			if (rest == ENVIRON["T"]) { print; exit } }' "$GUEST/results")
+		if [ -z "$line" ]; then
+			echo "run_guest: no result for $t" >&2
+			missing=1
+			continue
+		fi
+		echo "$line"
+		rc=${line#GUEST }
+		rc=${rc%% *}
+		[ "$rc" = 0 ] || [ "$rc" = 4 ] || show_failed_log "$t" "$rc"
+	done
+	if [ $missing = 1 ] || ! grep -q '^END$' "$GUEST/results"; then
+		echo "run_guest: the guest stopped before reporting every test" >&2
+		show_console
+		return 1
+	fi
+}
+
+main() {
+	local start
+	parse_args "$@"
+	find_kernel
+	mkdir -p "$GUEST"
+	# One guest per build dir at a time: they share job, results and logs.
+	exec 9>"$GUEST/lock"
+	flock 9
+	start=$SECONDS
+	build_initramfs
+	write_job
+	run_qemu
+	report || exit 1
+	echo "run_guest: ${#TESTS[@]} test(s) in the $KVER guest, $((SECONDS - start))s" >&2
+}
+
+main "$@"

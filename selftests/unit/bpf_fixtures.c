@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_PROG_TEST_RUN fixture runner.
+ *
+ * Reads fixture files written by selftests/unit/fixtures/ (format in
+ * fixlib.py), and for each fixture loads a fresh copy of the data plane
+ * (nothing pinned, so tests never touch a live configuration), fills the
+ * maps the fixture names, runs the program once on the input frame and
+ * compares verdict, output frame, skb->mark and counters. Every drop
+ * counter the fixture does not name must stay zero.
+ *
+ *   bpf_fixtures [--repeat N] [--filter TEXT] FILE...
+ *
+ * --repeat N runs each passing fixture N more times and prints the
+ * kernel-measured ns per packet (bench/ uses it).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane.h"
+#include "sfc_tc.skel.h"
+#include "tap.h"
+#include "uapi/sfc_drop.h"
+#include "uapi/sfc_maps.h"
+
+#define MAX_PORTS	16
+#define MAX_COUNTERS	32
+#define MAX_FRAME	(64 * 1024)
+
+enum out_kind { OUT_UNCHECKED, OUT_SAME, OUT_BYTES };
+enum counter_kind { CNT_PORT, CNT_DROP };
+
+struct counter_expect {
+	enum counter_kind kind;
+	__u32 key;		/* port id or drop reason */
+	unsigned int word;	/* u64 index inside the value */
+	uint64_t value;
+};
+
+struct fixture {
+	char name[256];
+	char prog[64];
+	__u32 ingress_ifindex;
+	__u32 mark;
+	bool check_mark;
+	__u32 mark_out;
+	struct { __u32 ifindex, id, flags; } ports[MAX_PORTS];
+	int nr_ports;
+	uint8_t *in;
+	size_t in_len;
+	int verdict;
+	enum out_kind out_kind;
+	uint8_t *out;
+	size_t out_len;
+	struct counter_expect counters[MAX_COUNTERS];
+	int nr_counters;
+};
+
+static const char *const drop_names[SFC_DROP__MAX] = {
+#define DROP_NAME(name, val, str) [val] = str,
+	SFC_DROP_REASONS(DROP_NAME)
+#undef DROP_NAME
+};
+
+static const char *const port_words[] = {
+	"rx_packets", "rx_bytes", "reinjected_packets", "reinjected_bytes",
+};
+#define PORT_WORDS (sizeof(port_words) / sizeof(port_words[0]))
+_Static_assert(PORT_WORDS * 8 == sizeof(struct sfc_port_stats), "port words");
+
+static const struct { const char *name; int val; } verdicts[] = {
+	{ "TC_ACT_OK", TC_ACT_OK }, { "TC_ACT_SHOT", TC_ACT_SHOT },
+	{ "TC_ACT_REDIRECT", TC_ACT_REDIRECT }, { "TC_ACT_PIPE", TC_ACT_PIPE },
+	{ "TC_ACT_UNSPEC", TC_ACT_UNSPEC },
+};
+
+static unsigned long repeat;
+static const char *filter;
+
+static void fixture_free(struct fixture *f)
+{
+	free(f->in);
+	free(f->out);
+	memset(f, 0, sizeof(*f));
+}
+
+static int parse_hex(const char *s, uint8_t **buf, size_t *len)
+{
+	size_t n = strlen(s), i;
+
+	if (n % 2 || n / 2 > MAX_FRAME)
+		return -EINVAL;
+	*buf = malloc(n / 2 ? n / 2 : 1);
+	if (!*buf)
+		return -ENOMEM;
+	for (i = 0; i < n / 2; i++) {
+		unsigned int b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1)
+			return -EINVAL;
+		(*buf)[i] = (uint8_t)b;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static int parse_verdict(const char *s, int *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		if (!strcmp(s, verdicts[i].name)) {
+			*out = verdicts[i].val;
+			return 0;
+		}
+	}
+	return sscanf(s, "%d", out) == 1 ? 0 : -EINVAL;
+}
+
+static int lookup_word(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+static int parse_counter(struct fixture *f, const char *arg)
+{
+	struct counter_expect *c;
+	char kind[16], key[64], word[64];
+	unsigned long long value;
+	int n, w;
+
+	if (f->nr_counters >= MAX_COUNTERS)
+		return -E2BIG;
+	c = &f->counters[f->nr_counters];
+	n = sscanf(arg, "%15s %63s %63s %llu", kind, key, word, &value);
+	if (n == 4 && !strcmp(kind, "port")) {
+		w = lookup_word(port_words, PORT_WORDS, word);
+		if (w < 0)
+			return -EINVAL;
+		*c = (struct counter_expect){ CNT_PORT, (__u32)atoi(key),
+					      (unsigned int)w, value };
+	} else if (n == 3 && !strcmp(kind, "drop")) {
+		w = lookup_word(drop_names, SFC_DROP__MAX, key);
+		if (w < 1 || sscanf(word, "%llu", &value) != 1)
+			return -EINVAL;
+		*c = (struct counter_expect){ CNT_DROP, (__u32)w, 0, value };
+	} else {
+		return -EINVAL;
+	}
+	f->nr_counters++;
+	return 0;
+}
+
+/* One "key value" line into the fixture being read. */
+static int parse_line(struct fixture *f, const char *key, const char *arg)
+{
+	if (!strcmp(key, "fixture"))
+		snprintf(f->name, sizeof(f->name), "%s", arg);
+	else if (!strcmp(key, "prog"))
+		snprintf(f->prog, sizeof(f->prog), "%s", arg);
+	else if (!strcmp(key, "ingress_ifindex"))
+		f->ingress_ifindex = (__u32)strtoul(arg, NULL, 0);
+	else if (!strcmp(key, "mark"))
+		f->mark = (__u32)strtoul(arg, NULL, 0);
+	else if (!strcmp(key, "mark_out")) {
+		f->check_mark = true;
+		f->mark_out = (__u32)strtoul(arg, NULL, 0);
+	} else if (!strcmp(key, "port")) {
+		if (f->nr_ports >= MAX_PORTS ||
+		    sscanf(arg, "%u %u %u", &f->ports[f->nr_ports].ifindex,
+			   &f->ports[f->nr_ports].id,
+			   &f->ports[f->nr_ports].flags) != 3)
+			return -EINVAL;
+		f->nr_ports++;
+	} else if (!strcmp(key, "in"))
+		return parse_hex(arg, &f->in, &f->in_len);
+	else if (!strcmp(key, "verdict"))
+		return parse_verdict(arg, &f->verdict);
+	else if (!strcmp(key, "out")) {
+		if (!strcmp(arg, "same")) {
+			f->out_kind = OUT_SAME;
+			return 0;
+		}
+		f->out_kind = OUT_BYTES;
+		return parse_hex(arg, &f->out, &f->out_len);
+	} else if (!strcmp(key, "counter"))
+		return parse_counter(f, arg);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void hexdump(const char *label, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	printf("# %s (%zu bytes):", label, n);
+	for (i = 0; i < n && i < 96; i++)
+		printf("%s%02x", i % 32 ? "" : "\n#   ", p[i]);
+	printf("%s\n", n > 96 ? " ..." : "");
+}
+
+static int setup_ports(struct sfc_tc *skel, const struct fixture *f)
+{
+	int fd = bpf_map__fd(skel->maps.sfc_ports), i;
+
+	for (i = 0; i < f->nr_ports; i++) {
+		struct sfc_port_key k = { .ifindex = f->ports[i].ifindex };
+		struct sfc_port_val v = { .port_id = f->ports[i].id,
+					  .flags = f->ports[i].flags };
+
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
+{
+	int port_fd = bpf_map__fd(skel->maps.sfc_port_stats);
+	int drop_fd = bpf_map__fd(skel->maps.sfc_drop_stats);
+	bool listed[SFC_DROP__MAX] = { false };
+	uint64_t words[PORT_WORDS], total_drops = 0;
+	bool ok = true;
+	__u32 r;
+	int i;
+
+	for (i = 0; i < f->nr_counters; i++) {
+		const struct counter_expect *c = &f->counters[i];
+		int fd = c->kind == CNT_PORT ? port_fd : drop_fd;
+		unsigned int nw = c->kind == CNT_PORT ? PORT_WORDS : 2;
+
+		if (sfc_percpu_sum_u64(fd, c->key, words, nw)) {
+			printf("# counter lookup %u failed\n", c->key);
+			return false;
+		}
+		if (c->kind == CNT_DROP)
+			listed[c->key] = true;
+		if (words[c->word] != c->value) {
+			printf("# counter %s %u %s: expected %llu, got %llu\n",
+			       c->kind == CNT_PORT ? "port" : "drop", c->key,
+			       c->kind == CNT_PORT ? port_words[c->word] :
+						     drop_names[c->key],
+			       (unsigned long long)c->value,
+			       (unsigned long long)words[c->word]);
+			ok = false;
+		}
+	}
+	for (r = 1; r < SFC_DROP__MAX; r++) {
+		if (sfc_percpu_sum_u64(drop_fd, r, words, 2))
+			return false;
+		total_drops += words[0];
+		if (!listed[r] && words[0]) {
+			printf("# unexpected drop: %s counted %llu\n",
+			       drop_names[r], (unsigned long long)words[0]);
+			ok = false;
+		}
+	}
+	if (f->verdict == TC_ACT_SHOT && !total_drops) {
+		printf("# TC_ACT_SHOT without a counted drop reason\n");
+		ok = false;
+	}
+	return ok;
+}
+
+static bool check_output(const struct fixture *f, const uint8_t *out,
+			 size_t out_len, const struct __sk_buff *ctx)
+{
+	const uint8_t *want = f->out_kind == OUT_SAME ? f->in : f->out;
+	size_t want_len = f->out_kind == OUT_SAME ? f->in_len : f->out_len;
+	bool ok = true;
+
+	if (f->out_kind != OUT_UNCHECKED &&
+	    (out_len != want_len || memcmp(out, want, want_len))) {
+		printf("# output frame differs\n");
+		hexdump("expected", want, want_len);
+		hexdump("got", out, out_len);
+		ok = false;
+	}
+	if (f->check_mark && ctx->mark != f->mark_out) {
+		printf("# skb->mark: expected 0x%x, got 0x%x\n", f->mark_out,
+		       ctx->mark);
+		ok = false;
+	}
+	return ok;
+}
+
+static void bench_fixture(int prog_fd, const struct fixture *f)
+{
+	struct __sk_buff ctx = { .ingress_ifindex = f->ingress_ifindex,
+				 .mark = f->mark };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = f->in, .data_size_in = (__u32)f->in_len,
+		.ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		.repeat = (int)repeat);
+
+	if (!bpf_prog_test_run_opts(prog_fd, &opts))
+		printf("# bench %u ns/pkt: %s\n", opts.duration, f->name);
+}
+
+/* Loads a fresh data plane, runs the fixture, returns pass/fail. */
+static bool run_fixture(const struct fixture *f)
+{
+	static uint8_t out[MAX_FRAME];
+	struct __sk_buff ctx_in = { .ingress_ifindex = f->ingress_ifindex,
+				    .mark = f->mark };
+	struct __sk_buff ctx_out = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = f->in, .data_size_in = (__u32)f->in_len,
+		.data_out = out, .data_size_out = sizeof(out),
+		.ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
+		.ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out),
+		.repeat = 1);
+	struct bpf_program *prog;
+	struct sfc_tc *skel;
+	bool ok = false;
+	int err;
+
+	skel = sfc_tc__open_and_load();
+	if (!skel) {
+		printf("# loading the data plane failed: %s\n", strerror(errno));
+		return false;
+	}
+	prog = bpf_object__find_program_by_name(skel->obj, f->prog);
+	if (!prog) {
+		printf("# no program '%s'\n", f->prog);
+		goto out;
+	}
+	err = setup_ports(skel, f);
+	if (err) {
+		printf("# setup failed: %s\n", strerror(-err));
+		goto out;
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err) {
+		printf("# BPF_PROG_TEST_RUN failed: %s\n", strerror(errno));
+		goto out;
+	}
+	ok = true;
+	if ((int)opts.retval != f->verdict) {
+		printf("# verdict: expected %d, got %d\n", f->verdict,
+		       (int)opts.retval);
+		ok = false;
+	}
+	ok = check_output(f, out, opts.data_size_out, &ctx_out) && ok;
+	ok = check_counters(skel, f) && ok;
+	if (ok && repeat)
+		bench_fixture(bpf_program__fd(prog), f);
+out:
+	sfc_tc__destroy(skel);
+	return ok;
+}
+
+static int run_file(const char *path)
+{
+	struct fixture f = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (!fp) {
+		tap_result(0, "open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		char *arg;
+
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (!strcmp(line, "end")) {
+			if (!filter || strstr(f.name, filter))
+				tap_result(run_fixture(&f), "%s", f.name);
+			fixture_free(&f);
+			continue;
+		}
+		arg = strchr(line, ' ');
+		if (arg)
+			*arg++ = '\0';
+		if (parse_line(&f, line, arg ? arg : "")) {
+			tap_result(0, "%s:%d: bad line '%s'", path, lineno, line);
+			fixture_free(&f);
+		}
+	}
+	free(line);
+	fixture_free(&f);
+	fclose(fp);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ 0 }
+	};
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "r:f:", longopts, NULL)) != -1) {
+		if (c == 'r')
+			repeat = strtoul(optarg, NULL, 0);
+		else if (c == 'f')
+			filter = optarg;
+		else
+			return KSFT_FAIL;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: %s [--repeat N] [--filter TEXT] FILE...\n",
+			argv[0]);
+		return KSFT_FAIL;
+	}
+	if (geteuid() != 0)
+		tap_skip_all("BPF_PROG_TEST_RUN needs root (CAP_BPF, CAP_NET_ADMIN)");
+	libbpf_set_print(NULL);
+	for (i = optind; i < argc; i++)
+		run_file(argv[i]);
+	return tap_finish();
+}

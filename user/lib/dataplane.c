@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane.h"
+#include "sfc_tc.skel.h"
+
+static int pin_path(char *buf, size_t len, const char *root, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", root, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static bool on_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The pin root must live on a bpffs. When its parent is not one (a fresh
+ * boot without /sys/fs/bpf mounted, or a private path chosen for tests),
+ * mount one there.
+ */
+static int ensure_bpffs(const char *root)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	int err;
+
+	if (snprintf(parent, sizeof(parent), "%s", root) >= (int)sizeof(parent))
+		return -ENAMETOOLONG;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return -EINVAL;
+	*slash = '\0';
+	err = mkdir_p(parent);
+	if (err)
+		return err;
+	if (!on_bpffs(parent) && mount("bpf", parent, "bpf", 0, "mode=0700"))
+		return -errno;
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_default_global(int fd)
+{
+	struct sfc_global g;
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(fd, &key, &g))
+		return -errno;
+	if (g.mark_mask)
+		return 0;	/* already configured: keep it */
+	g.mark_mask = SFC_MARK_MASK_DEFAULT;
+	g.mark_done = SFC_MARK_DONE_DEFAULT;
+	if (bpf_map_update_elem(fd, &key, &g, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Loads the object with every map pinned by name under root. */
+static int load_and_pin(const char *root)
+{
+	char path[PATH_MAX];
+	struct sfc_tc *skel;
+	struct bpf_map *map;
+	int err;
+
+	skel = sfc_tc__open();
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_map(map, skel->obj) {
+		err = pin_path(path, sizeof(path), root, bpf_map__name(map));
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err)
+			goto out;
+	}
+	err = sfc_tc__load(skel);	/* reuses compatible pinned maps */
+	if (err)
+		goto out;
+	err = pin_path(path, sizeof(path), root, SFC_PROG_TC_INGRESS);
+	if (!err)
+		err = bpf_program__pin(skel->progs.sfc_tc_ingress, path);
+	if (!err)
+		err = write_default_global(bpf_map__fd(skel->maps.sfc_global));
+out:
+	sfc_tc__destroy(skel);
+	return err;
+}
+
+static int open_pin(const char *root, const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err = pin_path(path, sizeof(path), root, name);
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Every pin of ours, and where sfc_dp keeps its descriptor. */
+struct pin_slot {
+	const char *name;
+	int *fd;
+};
+
+#define PIN_SLOTS(dp) {								{ SFC_MAP_PORTS, &(dp)->ports_fd },					{ SFC_MAP_GLOBAL, &(dp)->global_fd },					{ SFC_MAP_PORT_STATS, &(dp)->port_stats_fd },				{ SFC_MAP_DROP_STATS, &(dp)->drop_stats_fd },				{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			}
+#define NR_PINS 5
+
+int sfc_dp_open(struct sfc_dp *dp, const char *root)
+{
+	struct pin_slot pins[NR_PINS] = PIN_SLOTS(dp);
+	int i, fd;
+
+	for (i = 0; i < NR_PINS; i++)
+		*pins[i].fd = -1;
+	if (snprintf(dp->pin_root, sizeof(dp->pin_root), "%s", root) >=
+	    (int)sizeof(dp->pin_root))
+		return -ENAMETOOLONG;
+	for (i = 0; i < NR_PINS; i++) {
+		fd = open_pin(root, pins[i].name);
+		if (fd < 0) {
+			sfc_dp_close(dp);
+			return fd;
+		}
+		*pins[i].fd = fd;
+	}
+	return 0;
+}
+
+int sfc_dp_load(struct sfc_dp *dp, const char *root)
+{
+	int err = sfc_dp_open(dp, root);
+
+	if (err != -ENOENT)
+		return err;
+	err = ensure_bpffs(root);
+	if (!err)
+		err = load_and_pin(root);
+	if (err)
+		return err;
+	return sfc_dp_open(dp, root);
+}
+
+void sfc_dp_close(struct sfc_dp *dp)
+{
+	struct pin_slot pins[NR_PINS] = PIN_SLOTS(dp);
+	int i;
+
+	for (i = 0; i < NR_PINS; i++) {
+		if (*pins[i].fd >= 0)
+			close(*pins[i].fd);
+		*pins[i].fd = -1;
+	}
+}
+
+int sfc_dp_unload(const char *root)
+{
+	struct sfc_dp dummy;
+	struct pin_slot pins[NR_PINS] = PIN_SLOTS(&dummy);
+	char path[PATH_MAX];
+	int i, err = 0;
+
+	for (i = 0; i < NR_PINS; i++) {
+		if (pin_path(path, sizeof(path), root, pins[i].name))
+			return -ENAMETOOLONG;
+		if (unlink(path) && errno != ENOENT)
+			err = -errno;
+	}
+	if (!err && rmdir(root) && errno != ENOENT && errno != ENOTEMPTY)
+		err = -errno;
+	return err;
+}
+
+static void tc_ingress_hook(struct bpf_tc_hook *hook, int ifindex)
+{
+	memset(hook, 0, sizeof(*hook));
+	hook->sz = sizeof(*hook);
+	hook->ifindex = ifindex;
+	hook->attach_point = BPF_TC_INGRESS;
+}
+
+static void tc_opts(struct bpf_tc_opts *opts, int prog_fd, __u32 flags)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->sz = sizeof(*opts);
+	opts->handle = SFC_TC_HANDLE;
+	opts->priority = SFC_TC_PRIO;
+	opts->prog_fd = prog_fd;
+	opts->flags = flags;
+}
+
+int sfc_dp_attach(const struct sfc_dp *dp, int ifindex)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err;
+
+	tc_ingress_hook(&hook, ifindex);
+	err = bpf_tc_hook_create(&hook);	/* adds clsact */
+	if (err && err != -EEXIST)
+		return err;
+	tc_opts(&opts, dp->prog_fd, BPF_TC_F_REPLACE);
+	return bpf_tc_attach(&hook, &opts);
+}
+
+int sfc_dp_detach(int ifindex)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err;
+
+	tc_ingress_hook(&hook, ifindex);
+	tc_opts(&opts, 0, 0);
+	err = bpf_tc_detach(&hook, &opts);
+	return err == -ENOENT || err == -EINVAL ? -ENOENT : err;
+}
+
+int sfc_dp_query(int ifindex, uint32_t *prog_id)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err;
+
+	tc_ingress_hook(&hook, ifindex);
+	tc_opts(&opts, 0, 0);
+	err = bpf_tc_query(&hook, &opts);
+	if (err)
+		return err == -EINVAL ? -ENOENT : err;
+	if (prog_id)
+		*prog_id = opts.prog_id;
+	return 0;
+}
+
+int sfc_nr_cpus(void)
+{
+	static int n;
+
+	if (!n)
+		n = libbpf_num_possible_cpus();
+	return n;
+}
+
+int sfc_percpu_sum_u64(int map_fd, uint32_t key, uint64_t *sum,
+		       unsigned int nr_words)
+{
+	int cpus = sfc_nr_cpus(), cpu;
+	unsigned int w;
+	uint64_t *vals;
+
+	if (cpus <= 0)
+		return cpus ? cpus : -EINVAL;
+	vals = calloc((size_t)cpus * nr_words, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &key, vals)) {
+		int err = -errno;
+
+		free(vals);
+		return err;
+	}
+	memset(sum, 0, nr_words * sizeof(*sum));
+	for (cpu = 0; cpu < cpus; cpu++)
+		for (w = 0; w < nr_words; w++)
+			sum[w] += vals[(size_t)cpu * nr_words + w];
+	free(vals);
+	return 0;
+}

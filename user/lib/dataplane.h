@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loading, pinning and attaching the data plane. One copy of the programs
+ * and maps is pinned under the pin root; every attach reuses it, so all
+ * devices share counters and configuration.
+ */
+#ifndef SFC_DATAPLANE_H
+#define SFC_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "uapi/sfc_maps.h"
+
+struct sfc_dp {
+	char pin_root[256];
+	int ports_fd;
+	int global_fd;
+	int port_stats_fd;
+	int drop_stats_fd;
+	int prog_fd;
+};
+
+/* TC filter identity: lets us find, replace and remove only our filter. */
+#define SFC_TC_HANDLE	0x5fc
+#define SFC_TC_PRIO	1
+
+/*
+ * Makes sure the data plane is loaded and pinned under pin_root (mounting
+ * a bpffs when the directory is on none), then opens every pin.
+ */
+int sfc_dp_load(struct sfc_dp *dp, const char *pin_root);
+/* Opens existing pins only; -ENOENT when nothing is loaded. */
+int sfc_dp_open(struct sfc_dp *dp, const char *pin_root);
+void sfc_dp_close(struct sfc_dp *dp);
+/* Removes every pin of ours under pin_root (attached filters stay). */
+int sfc_dp_unload(const char *pin_root);
+
+int sfc_dp_attach(const struct sfc_dp *dp, int ifindex);
+int sfc_dp_detach(int ifindex);
+/* 0 and *prog_id when our filter is on ifindex's ingress, else -ENOENT. */
+int sfc_dp_query(int ifindex, uint32_t *prog_id);
+
+/* Sums per-CPU values; buf must hold nr_cpus values of value_size. */
+int sfc_percpu_sum_u64(int map_fd, uint32_t key, uint64_t *sum,
+		       unsigned int nr_words);
+int sfc_nr_cpus(void);
+
+#endif /* SFC_DATAPLANE_H */
