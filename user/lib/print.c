@@ -134,6 +134,8 @@ int sfc_print_end(void)
 {
 	int flags = json_pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN;
 
+	flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
+
 	if (json_mode && root) {
 		puts(json_object_to_json_string_ext(root, flags));
 		json_object_put(root);

@@ -20,17 +20,18 @@ static bool helper(enum bpf_prog_type type, enum bpf_func_id id)
 	return libbpf_probe_bpf_helper(type, id, NULL) == 1;
 }
 
-static bool jit_enabled(void)
+/* -1 when unknown: the sysctl exists only in the initial netns. */
+static int jit_enabled(void)
 {
 	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
-	int v = 0;
+	int v = -1;
 
 	if (!f)
-		return false;
+		return -1;
 	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
+		v = -1;
 	fclose(f);
-	return v > 0;
+	return v < 0 ? -1 : v > 0;
 }
 
 void sfc_probe_features(struct sfc_features *out)
@@ -43,7 +44,8 @@ void sfc_probe_features(struct sfc_features *out)
 		snprintf(out->kernel, sizeof(out->kernel), "%s", u.release);
 
 	add(out, "btf_vmlinux", !access("/sys/kernel/btf/vmlinux", R_OK), false);
-	add(out, "bpf_jit", jit_enabled(), false);
+	if (jit_enabled() >= 0)
+		add(out, "bpf_jit", jit_enabled() == 1, false);
 	add(out, "prog_sched_cls",
 	    libbpf_probe_bpf_prog_type(cls, NULL) == 1, true);
 	add(out, "prog_xdp",

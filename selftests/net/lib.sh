@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the netns selftests, after the kernel's
+# tools/testing/selftests/net/lib.sh: namespaces with unique names, cleanup
+# on exit, log_test lines, require_* that skip with exit 4 and a reason.
+#
+# A test sources this file, builds its topology with setup_ns, registers
+# extra cleanup with defer, and ends with `exit $RET`.
+
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+RET=0
+NS_LIST=()
+DEFERRED=()
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SFC_BUILD=${SFC_BUILD:-$REPO/build}
+SFCCTL=${SFCCTL:-$SFC_BUILD/sfcctl}
+# Debian's scapy is only importable by Debian's python.
+PYTHON=/usr/bin/python3
+
+skip() {
+	echo "SKIP: $*"
+	exit $ksft_skip
+}
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+require_command() {
+	local cmd
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null || skip "command '$cmd' not found"
+	done
+}
+
+require_sfcctl() {
+	[ -x "$SFCCTL" ] || skip "$SFCCTL not built (run make)"
+}
+
+# log_test RC DESCRIPTION: one result line; a failure fails the test.
+log_test() {
+	local rc=$1; shift
+	if [ "$rc" = 0 ]; then
+		printf "    ok     %s\n" "$*"
+	else
+		printf "    FAIL   %s\n" "$*"
+		RET=$ksft_fail
+	fi
+}
+
+# check_eq WHAT EXPECTED GOT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		log_test 0 "$1"
+	else
+		log_test 1 "$1 (expected '$2', got '$3')"
+	fi
+}
+
+# check_ge WHAT MIN GOT
+check_ge() {
+	if [ -n "$3" ] && [ "$3" -ge "$2" ] 2>/dev/null; then
+		log_test 0 "$1 ($3 >= $2)"
+	else
+		log_test 1 "$1 (expected >= $2, got '$3')"
+	fi
+}
+
+# setup_ns VAR...: creates a namespace per VAR with a unique name, stored
+# in that variable (so parallel runs and leftovers never collide), with
+# loopback up and netfilter off on bridged traffic.
+setup_ns() {
+	local var name
+	for var in "$@"; do
+		name="${var}-$$-$RANDOM"
+		ip netns add "$name" || return 1
+		NS_LIST+=("$name")
+		ip -n "$name" link set lo up
+		ip netns exec "$name" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 2>/dev/null
+		ip netns exec "$name" sysctl -qw \
+			net.bridge.bridge-nf-call-iptables=0 \
+			net.bridge.bridge-nf-call-ip6tables=0 2>/dev/null
+		printf -v "$var" '%s' "$name"
+	done
+}
+
+# defer CMD...: run at cleanup, last registered first.
+defer() {
+	DEFERRED+=("$*")
+}
+
+cleanup_all() {
+	local i ns
+	for ((i = ${#DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${DEFERRED[$i]}" >/dev/null 2>&1
+	done
+	for ns in "${NS_LIST[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap cleanup_all EXIT
+
+# veth_pair NS_A DEV_A NS_B DEV_B: a veth with one end in each namespace.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+		ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
+# sfc_bpffs: a private bpffs for this test, outside /sys (which
+# `ip netns exec` remounts), so sfcctl run inside namespaces sees the pins.
+# Sets SFC_PIN to the pin root to pass as --bpffs.
+sfc_bpffs() {
+	local dir
+	dir=$(mktemp -d /tmp/sfc-bpffs.XXXXXX)
+	mount -t bpf bpf "$dir" || return 1
+	defer "umount '$dir'; rmdir '$dir'"
+	SFC_PIN=$dir/sfc
+}
+
+# sfc NS ARGS...: sfcctl inside namespace NS on the test's pins.
+sfc() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$SFCCTL" --bpffs "$SFC_PIN" "$@"
+}
+
+# sfc_port_counter NS DEV FIELD: a port counter from `sfcctl status -j`.
+sfc_port_counter() {
+	sfc "$1" -j status | jq -r --arg d "$2" --arg f "$3" \
+		'.ports[] | select(.dev == $d) | .[$f]'
+}
+
+# sfc_drop_counter NS REASON
+sfc_drop_counter() {
+	sfc "$1" -j status | jq -r --arg r "$2" '.drops[$r]'
+}
