@@ -123,8 +123,8 @@ static void print_drops(const struct sfc_dp *dp)
 	for (r = 1; r < SFC_DROP__MAX; r++) {
 		if (sfc_percpu_sum_u64(dp->drop_stats_fd, r, c, 2))
 			continue;
-		sfc_print_uint(PRINT_ANY, drop_names[r], " %s", c[0]);
 		sfc_print_text(" %s", drop_names[r]);
+		sfc_print_uint(PRINT_ANY, drop_names[r], " %llu", c[0]);
 	}
 	sfc_print_text("\n");
 	sfc_print_close_object();
