@@ -90,7 +90,7 @@ static int sfc_genl_cmd_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *cls = info->attrs[SFC_GENL_A_OPT_CLASS];
 	struct nlattr *type = info->attrs[SFC_GENL_A_OPT_TYPE];
-	struct net *net = &init_net;
+	struct net *net = genl_info_net(info);
 	u32 opt = sfc_net_opt(net);
 
 	/* An empty SET is a caller's bug: say so rather than succeed. */
@@ -119,6 +119,7 @@ static const struct genl_small_ops sfc_genl_ops[] = {
 	{
 		.cmd	= SFC_GENL_CMD_SET,
 		.doit	= sfc_genl_cmd_set,
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= SFC_GENL_CMD_RESET,
