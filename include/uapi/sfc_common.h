@@ -15,6 +15,20 @@
 
 #define SFC_MAX_PORTS		1024	/* logical ports with a local device */
 #define SFC_NAME_MAX		64	/* resource names incl. NUL */
+#define SFC_MAX_CHAINS		256	/* port chains */
+#define SFC_MAX_HOPS		16	/* port pair groups in one chain */
+#define SFC_MAX_PPGS		256	/* port pair groups */
+#define SFC_MAX_PAIRS		16	/* port pairs in one group */
+#define SFC_MAX_RULES		16384	/* compiled classifier rules, per slot */
+#define SFC_MAX_FLOWS		65536	/* flow state entries (LRU) */
+
+/*
+ * Configuration is double buffered: maps holding chains, groups and rules
+ * have two slots, and sfc_global.generation & 1 names the live one. sfcctl
+ * writes the other slot, then switches with one write of the generation,
+ * so no packet ever sees half a configuration.
+ */
+#define SFC_SLOTS		2
 
 /*
  * skb->mark bits that say "this packet finished its chain and was

@@ -19,7 +19,10 @@
 	X(SFC_DROP_MALFORMED_L4, 4, "malformed-l4")			\
 	X(SFC_DROP_NO_CONFIG,	 5, "no-config")			\
 	X(SFC_DROP_UNKNOWN_HOP,	 6, "unknown-hop")			\
-	X(SFC_DROP_REDIRECT,	 7, "redirect-failed")
+	X(SFC_DROP_REDIRECT,	 7, "redirect-failed")			\
+	X(SFC_DROP_STALE_CONFIG, 8, "stale-config")			\
+	X(SFC_DROP_NO_INSTANCE,	 9, "no-instance")			\
+	X(SFC_DROP_BAD_CHAIN,	10, "bad-chain")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

@@ -16,6 +16,13 @@
 #define SFC_MAP_GLOBAL		"sfc_global"
 #define SFC_MAP_PORT_STATS	"sfc_port_stats"
 #define SFC_MAP_DROP_STATS	"sfc_drop_stats"
+#define SFC_MAP_MACS		"sfc_macs"
+#define SFC_MAP_RULES		"sfc_rules"
+#define SFC_MAP_RULE_LISTS	"sfc_rule_lists"
+#define SFC_MAP_CHAINS		"sfc_chains"
+#define SFC_MAP_PPGS		"sfc_ppgs"
+#define SFC_MAP_FLOWS		"sfc_flows"
+#define SFC_MAP_HOP_STATS	"sfc_hop_stats"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 
 /* sfc_ports: ifindex of a host-side device -> its logical port. */
@@ -23,12 +30,22 @@ struct sfc_port_key {
 	__u32 ifindex;
 };
 
-#define SFC_PORT_F_WORKLOAD	(1u << 0)	/* an app/pod/VM port */
+#define SFC_PORT_F_WORKLOAD	(1u << 0)	/* an edge port: app/pod/VM/uplink */
 #define SFC_PORT_F_VNF		(1u << 1)	/* a port of a VNF port pair */
 
 struct sfc_port_val {
 	__u32 port_id;		/* index into sfc_port_stats, < SFC_MAX_PORTS */
 	__u32 flags;		/* SFC_PORT_F_* */
+};
+
+/* sfc_macs: a workload's MAC -> its port (logical destination port). */
+struct sfc_mac_key {
+	__u8 addr[6];
+	__u8 pad[2];
+};
+
+struct sfc_mac_val {
+	__u32 port_id;
 };
 
 /* sfc_global[0]: settings that apply to every program. */
@@ -37,6 +54,99 @@ struct sfc_global {
 	__u32 mark_mask;	/* skb->mark bits we own */
 	__u32 mark_done;	/* value within mark_mask meaning "chain done" */
 	__u32 flags;
+};
+
+#define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
+
+/*
+ * sfc_rule_lists[slot * SFC_MAX_PORTS + list]: the classifier rules a
+ * packet entering an edge port is checked against. List 0 holds rules
+ * without a logical source port, list N those of port_id N. Both lists
+ * are sorted by rank; the first match of each is a candidate and the
+ * lower rank wins, so overlapping classifiers resolve deterministically.
+ */
+struct sfc_rule_list {
+	__u32 first;		/* index into sfc_rules (slot base included) */
+	__u32 count;
+};
+
+#define SFC_DIR_FWD		0
+#define SFC_DIR_REV		1
+
+/* sfc_rules[slot * SFC_MAX_RULES + i]: one compiled flow classifier. */
+struct sfc_rule {
+	__u32 rank;		/* order: priority, then classifier name */
+	__u16 chain;		/* index into sfc_chains */
+	__u8 family;		/* 0 any, 4, 6 */
+	__u8 proto;		/* IPPROTO_*, 0 any */
+	__u16 dst_port_id;	/* logical destination port, 0 any */
+	__u16 sport_lo;		/* L4 ranges, host order, inclusive */
+	__u16 sport_hi;
+	__u16 dport_lo;
+	__u16 dport_hi;
+	__u16 pad;
+	__be32 src[4];		/* prefixes, host bits zero; IPv4 in [0] */
+	__be32 src_mask[4];
+	__be32 dst[4];
+	__be32 dst_mask[4];
+};
+
+#define SFC_CHAIN_F_SYMMETRIC	(1u << 0)	/* reverse walks hops backwards */
+#define SFC_CHAIN_F_DIRECT	(1u << 1)	/* end: deliver from the last VNF */
+
+/* sfc_chains[slot * SFC_MAX_CHAINS + chain]: a port chain. */
+struct sfc_chain {
+	__u32 generation;	/* of the slot this entry was written for */
+	__u32 chain_id;		/* SPI */
+	__u8 nr_hops;		/* 0 = no chain at this index */
+	__u8 flags;		/* SFC_CHAIN_F_* */
+	__u16 pad;
+	__u16 hops[SFC_MAX_HOPS]; /* port pair group index per hop */
+};
+
+/* One VNF instance: where packets enter it and where they come back. */
+struct sfc_pair {
+	__u32 ingress_ifindex;
+	__u32 egress_ifindex;	/* == ingress for a one-port VNF */
+	__u16 weight;
+	__u8 correlation;	/* 0 none (MPLS/NSH later) */
+	__u8 flags;
+	__u32 pad;
+};
+
+/* sfc_ppgs[slot * SFC_MAX_PPGS + ppg]: a port pair group. */
+struct sfc_ppg {
+	__u8 nr_pairs;
+	__u8 flags;
+	__u16 pad;
+	__u32 pad2;
+	struct sfc_pair pairs[SFC_MAX_PAIRS];
+};
+
+/*
+ * sfc_flows (LRU hash): where a steered packet is expected back, and what
+ * it was doing. ifindex is the VNF port it must return on; ifindex 0 keys
+ * the expectation of a symmetric chain's reverse traffic (addresses and
+ * ports already swapped). Addresses and ports as on the wire.
+ */
+struct sfc_flow_key {
+	__u32 ifindex;
+	__u8 family;		/* 4 or 6 */
+	__u8 proto;
+	__u16 pad;
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__u16 sport;		/* host order */
+	__u16 dport;
+};
+
+struct sfc_flow {
+	__u32 generation;	/* configuration the flow was steered under */
+	__u16 chain;
+	__u8 hop;
+	__u8 dir;		/* SFC_DIR_* */
+	__u32 src_ifindex;	/* edge port to re-inject at when done */
+	__u32 pad;
 };
 
 /* sfc_port_stats (per-CPU array, by port_id) and other traffic counters. */
@@ -60,6 +170,15 @@ struct sfc_drop_counter {
 	__u64 bytes;
 };
 
+/*
+ * sfc_hop_stats (per-CPU array): packets steered into each hop, and those
+ * that completed the chain (hop == SFC_MAX_HOPS), per direction.
+ */
+#define SFC_HOP_DONE		SFC_MAX_HOPS
+#define SFC_HOP_STATS_KEY(chain, dir, hop) \
+	(((chain) * 2 + (dir)) * (SFC_MAX_HOPS + 1) + (hop))
+#define SFC_HOP_STATS_MAX	(SFC_MAX_CHAINS * 2 * (SFC_MAX_HOPS + 1))
+
 #if !defined(__cplusplus)
 _Static_assert(sizeof(struct sfc_port_key) == 4, "sfc_port_key ABI");
 _Static_assert(sizeof(struct sfc_port_val) == 8, "sfc_port_val ABI");
@@ -67,6 +186,14 @@ _Static_assert(sizeof(struct sfc_global) == 16, "sfc_global ABI");
 _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 32, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");
+_Static_assert(sizeof(struct sfc_mac_key) == 8, "sfc_mac_key ABI");
+_Static_assert(sizeof(struct sfc_rule_list) == 8, "sfc_rule_list ABI");
+_Static_assert(sizeof(struct sfc_rule) == 84, "sfc_rule ABI");
+_Static_assert(sizeof(struct sfc_chain) == 44, "sfc_chain ABI");
+_Static_assert(sizeof(struct sfc_pair) == 16, "sfc_pair ABI");
+_Static_assert(sizeof(struct sfc_ppg) == 8 + 16 * SFC_MAX_PAIRS, "sfc_ppg ABI");
+_Static_assert(sizeof(struct sfc_flow_key) == 44, "sfc_flow_key ABI");
+_Static_assert(sizeof(struct sfc_flow) == 16, "sfc_flow ABI");
 #endif
 
 #endif /* SFC_UAPI_MAPS_H */
