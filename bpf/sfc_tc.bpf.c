@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TC ingress entry point, attached to the host side of every logical
- * port (workload or VNF). Packet walk (docs/design.md):
+ * TC ingress entry point, attached to the host side of every logical port
+ * (workload, uplink or VNF). Packet walk (docs/design.md):
  *
- *   1. not a managed device            -> pass untouched
- *   2. carries the "chain done" mark   -> clear it, pass (re-injection)
- *   3. parse L2..L4                    -> malformed: counted drop
- *   4. classify / steer                -> (grows with the chaining work)
+ *   not a managed device           -> pass untouched
+ *   carries the chain-done mark    -> clear it, pass (re-injected packet)
+ *   parse L2..L4                   -> malformed: counted drop
+ *   from an edge (workload) port:
+ *     reverse of a symmetric flow  -> into the chain's last hop, backwards
+ *     matches a classifier         -> into the chain's first hop
+ *     else                         -> pass
+ *   from a VNF port:
+ *     tied to one chain hop by the flow state -> next hop, or chain end
+ *     else                         -> counted drop (never guess a chain)
  */
 #include "lib/common.h"
 #include "lib/maps.h"
 #include "lib/counters.h"
 #include "lib/parse.h"
+#include "lib/classify.h"
+#include "lib/steer.h"
 
 static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff *skb)
 {
@@ -21,58 +29,179 @@ static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff
 	return bpf_map_lookup_elem(&sfc_ports, &key);
 }
 
-static __always_inline void mark_bits(__u32 *mask, __u32 *done)
+/* The global settings, with the default mark when sfcctl set none. */
+static __always_inline void read_global(struct sfc_global *g)
 {
 	__u32 zero = 0;
-	const struct sfc_global *g = bpf_map_lookup_elem(&sfc_global, &zero);
+	const struct sfc_global *live = bpf_map_lookup_elem(&sfc_global, &zero);
 
-	if (g && g->mark_mask) {
-		*mask = g->mark_mask;
-		*done = g->mark_done;
-	} else {
-		*mask = SFC_MARK_MASK_DEFAULT;
-		*done = SFC_MARK_DONE_DEFAULT;
+	if (live)
+		*g = *live;
+	if (!g->mark_mask) {
+		g->mark_mask = SFC_MARK_MASK_DEFAULT;
+		g->mark_done = SFC_MARK_DONE_DEFAULT;
 	}
 }
 
 /*
  * A packet re-injected at its source port after its chain carries the
- * "chain done" mark. It is let through once: the mark is cleared here, so
+ * chain-done mark. It is let through once: the mark is cleared here, so
  * the next time the packet (or a copy looping back) is seen, it is
  * classified again and cannot skip a chain for free.
  */
-static __always_inline bool consume_done_mark(struct __sk_buff *skb)
+static __always_inline bool consume_done_mark(struct __sk_buff *skb,
+					      const struct sfc_global *g)
 {
-	__u32 mask, done;
-
-	mark_bits(&mask, &done);
-	if ((skb->mark & mask) != done)
+	if ((skb->mark & g->mark_mask) != g->mark_done)
 		return false;
-	skb->mark &= ~mask;
+	skb->mark &= ~g->mark_mask;
 	return true;
+}
+
+static __always_inline bool is_ip(const struct sfc_pkt *pkt)
+{
+	return pkt->l3_proto == ETH_P_IP || pkt->l3_proto == ETH_P_IPV6;
+}
+
+static __always_inline int start_chain(struct __sk_buff *skb,
+				       const struct sfc_pkt *pkt,
+				       const struct sfc_global *g,
+				       __u32 idx, __u8 dir)
+{
+	const struct sfc_chain *chain = chain_at(g->generation & 1, idx);
+	struct steer_state st = {
+		.generation = g->generation,
+		.chain = idx,
+		.dir = dir,
+		.src_ifindex = skb->ingress_ifindex,
+	};
+
+	if (!chain || !chain->nr_hops || chain->generation != g->generation)
+		return sfc_drop(SFC_DROP_BAD_CHAIN);
+	if (dir == SFC_DIR_REV)
+		st.hop = chain->nr_hops - 1;
+	else if (chain->flags & SFC_CHAIN_F_SYMMETRIC) {
+		/* Expect the replies, as they will look, at any edge port. */
+		struct sfc_flow_key rkey = {};
+		struct sfc_flow rev = { .generation = g->generation,
+					.chain = idx, .dir = SFC_DIR_REV };
+
+		flow_key_reversed(&rkey, pkt);
+		flow_store(&rkey, &rev);
+	}
+	return steer_into_hop(skb, pkt, chain, &st);
+}
+
+/*
+ * The reverse of a flow a symmetric chain classified walks that chain
+ * backwards. Checked before the classifiers: the replies must reach the
+ * same stateful VNFs whatever other rules say. The chain is taken from
+ * the live configuration; if it is gone or no longer symmetric, the
+ * replies pass.
+ */
+static __always_inline int reverse_of_symmetric(struct __sk_buff *skb,
+						const struct sfc_pkt *pkt,
+						const struct sfc_global *g)
+{
+	struct sfc_flow_key key = {};
+	const struct sfc_flow *f;
+	const struct sfc_chain *chain;
+
+	flow_key_of(&key, pkt, 0);
+	f = bpf_map_lookup_elem(&sfc_flows, &key);
+	if (!f)
+		return SFC_CONTINUE;
+	chain = chain_at(g->generation & 1, f->chain);
+	if (!chain || chain->generation != g->generation ||
+	    !(chain->flags & SFC_CHAIN_F_SYMMETRIC))
+		return SFC_CONTINUE;
+	return start_chain(skb, pkt, g, f->chain, SFC_DIR_REV);
+}
+
+static __always_inline int from_edge(struct __sk_buff *skb,
+				     const struct sfc_pkt *pkt,
+				     const struct sfc_global *g, __u32 port_id)
+{
+	int ret, idx;
+
+	if (!g->generation || !is_ip(pkt))
+		return TC_ACT_OK;
+	ret = reverse_of_symmetric(skb, pkt, g);
+	if (ret != SFC_CONTINUE)
+		return ret;
+	idx = classify(skb, pkt, g, port_id);
+	if (idx == SFC_NO_CHAIN)
+		return TC_ACT_OK;
+	return start_chain(skb, pkt, g, idx, SFC_DIR_FWD);
+}
+
+/*
+ * A packet handed back by a VNF. Only the flow state recorded when it was
+ * steered in ties it to a chain hop; it continues under the generation it
+ * started with, so a configuration switch never splits its path.
+ */
+static __always_inline int from_vnf(struct __sk_buff *skb,
+				    const struct sfc_pkt *pkt,
+				    const struct sfc_global *g)
+{
+	struct sfc_flow_key key = {};
+	const struct sfc_chain *chain;
+	const struct sfc_flow *f;
+	struct steer_state st;
+
+	if (!is_ip(pkt))
+		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+	flow_key_of(&key, pkt, skb->ingress_ifindex);
+	f = bpf_map_lookup_elem(&sfc_flows, &key);
+	if (!f)
+		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+	st = (struct steer_state){ .generation = f->generation, .chain = f->chain,
+				   .hop = f->hop, .dir = f->dir,
+				   .src_ifindex = f->src_ifindex };
+	chain = chain_at(st.generation & 1, st.chain);
+	if (!chain || chain->generation != st.generation)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+
+	if (st.dir == SFC_DIR_FWD) {
+		if (st.hop + 1 >= chain->nr_hops)
+			return finish_chain(skb, chain, &st, g);
+		st.hop++;
+	} else {
+		if (st.hop == 0)
+			return finish_chain(skb, chain, &st, g);
+		st.hop--;
+	}
+	return steer_into_hop(skb, pkt, chain, &st);
 }
 
 SEC("tc")
 int sfc_tc_ingress(struct __sk_buff *skb)
 {
 	const struct sfc_port_val *port = port_of(skb);
+	struct sfc_global g = {};
 	struct sfc_pkt pkt = {};
-	__u32 port_id;
+	__u32 port_id, flags;
 	int ret;
 
 	if (!port)
 		return TC_ACT_OK;
 	port_id = port->port_id;
+	flags = port->flags;
+	read_global(&g);
 
-	if (consume_done_mark(skb)) {
+	if (consume_done_mark(skb, &g)) {
 		count_port_reinjected(port_id, skb);
 		return TC_ACT_OK;
 	}
 	count_port_rx(port_id, skb);
 
 	ret = parse_packet(skb, &pkt);
-	if (ret == SFC_CONTINUE)
-		ret = TC_ACT_OK;	/* no chain matched */
+	if (ret == SFC_CONTINUE) {
+		if (flags & SFC_PORT_F_VNF)
+			ret = from_vnf(skb, &pkt, &g);
+		else
+			ret = from_edge(skb, &pkt, &g, port_id);
+	}
 	if (ret < 0)
 		return drop_packet(skb, -ret);
 	return ret;

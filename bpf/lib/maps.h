@@ -42,4 +42,65 @@ struct {
 	__type(value, struct sfc_drop_counter);
 } sfc_drop_stats SEC(".maps");
 
+/* Workload MACs -> logical port, for logical-destination-port rules. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_MAX_PORTS);
+	__type(key, struct sfc_mac_key);
+	__type(value, struct sfc_mac_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_macs SEC(".maps");
+
+/* Compiled classifier rules, SFC_SLOTS slots of SFC_MAX_RULES. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct sfc_rule);
+} sfc_rules SEC(".maps");
+
+/* Per slot and source port: which slice of sfc_rules to scan. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct sfc_rule_list);
+} sfc_rule_lists SEC(".maps");
+
+/* Port chains, per slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CHAINS);
+	__type(key, __u32);
+	__type(value, struct sfc_chain);
+} sfc_chains SEC(".maps");
+
+/* Port pair groups, per slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_PPGS);
+	__type(key, __u32);
+	__type(value, struct sfc_ppg);
+} sfc_ppgs SEC(".maps");
+
+/*
+ * Flow state: where steered packets must come back and what they were
+ * doing; the only way to follow an unmodified VNF. Shared LRU (not
+ * per-CPU): a packet may come back on another CPU than it left on.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SFC_MAX_FLOWS);
+	__type(key, struct sfc_flow_key);
+	__type(value, struct sfc_flow);
+} sfc_flows SEC(".maps");
+
+/* Per chain, direction and hop: packets steered in (and completed). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SFC_HOP_STATS_MAX);
+	__type(key, __u32);
+	__type(value, struct sfc_traffic_counter);
+} sfc_hop_stats SEC(".maps");
+
 #endif /* SFC_BPF_MAPS_H */

@@ -53,7 +53,8 @@ struct sfc_global {
 	__u32 generation;	/* bumped on every committed configuration */
 	__u32 mark_mask;	/* skb->mark bits we own */
 	__u32 mark_done;	/* value within mark_mask meaning "chain done" */
-	__u32 flags;
+	__u32 flags;		/* SFC_GLOBAL_F_* */
+	__u64 switched_ns;	/* CLOCK_BOOTTIME of the last switch (sfcctl) */
 };
 
 #define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
@@ -182,7 +183,7 @@ struct sfc_drop_counter {
 #if !defined(__cplusplus)
 _Static_assert(sizeof(struct sfc_port_key) == 4, "sfc_port_key ABI");
 _Static_assert(sizeof(struct sfc_port_val) == 8, "sfc_port_val ABI");
-_Static_assert(sizeof(struct sfc_global) == 16, "sfc_global ABI");
+_Static_assert(sizeof(struct sfc_global) == 24, "sfc_global ABI");
 _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 32, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");

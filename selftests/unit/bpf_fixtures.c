@@ -9,7 +9,7 @@
  * compares verdict, output frame, skb->mark and counters. Every drop
  * counter the fixture does not name must stay zero.
  *
- *   bpf_fixtures [--repeat N] [--filter TEXT] FILE...
+ *   bpf_fixtures [-v] [--repeat N] [--filter TEXT] FILE...
  *
  * --repeat N runs each passing fixture N more times and prints the
  * kernel-measured ns per packet (bench/ uses it).
@@ -32,10 +32,18 @@
 
 #define MAX_PORTS	16
 #define MAX_COUNTERS	32
+#define MAX_ENTRIES	64
 #define MAX_FRAME	(64 * 1024)
 
 enum out_kind { OUT_UNCHECKED, OUT_SAME, OUT_BYTES };
-enum counter_kind { CNT_PORT, CNT_DROP };
+enum counter_kind { CNT_PORT, CNT_DROP, CNT_HOP };
+
+/* A map entry to write before the run, or to check after it. */
+struct map_entry {
+	char map[32];
+	uint8_t *key, *val;	/* val NULL: must be absent (expectations) */
+	size_t key_len, val_len;
+};
 
 struct counter_expect {
 	enum counter_kind kind;
@@ -61,6 +69,13 @@ struct fixture {
 	size_t out_len;
 	struct counter_expect counters[MAX_COUNTERS];
 	int nr_counters;
+	struct map_entry setup[MAX_ENTRIES];
+	int nr_setup;
+	struct map_entry expect[MAX_ENTRIES];
+	int nr_expect;
+	bool check_redirect;
+	__u32 redirect_ifindex;
+	__u32 redirect_flags;
 };
 
 static const char *const drop_names[SFC_DROP__MAX] = {
@@ -84,10 +99,22 @@ static const struct { const char *name; int val; } verdicts[] = {
 static unsigned long repeat;
 static const char *filter;
 
+static void entries_free(struct map_entry *e, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].val);
+	}
+}
+
 static void fixture_free(struct fixture *f)
 {
 	free(f->in);
 	free(f->out);
+	entries_free(f->setup, f->nr_setup);
+	entries_free(f->expect, f->nr_expect);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -109,6 +136,21 @@ static int parse_hex(const char *s, uint8_t **buf, size_t *len)
 	}
 	*len = n / 2;
 	return 0;
+}
+
+/* "MAP KEYHEX VALHEX" (VALHEX may be "none" when allowed). */
+static int parse_entry(struct map_entry *e, const char *arg, bool allow_none)
+{
+	char map[32], key[256], val[1024];
+
+	if (sscanf(arg, "%31s %255s %1023s", map, key, val) != 3)
+		return -EINVAL;
+	snprintf(e->map, sizeof(e->map), "%s", map);
+	if (parse_hex(key, &e->key, &e->key_len))
+		return -EINVAL;
+	if (allow_none && !strcmp(val, "none"))
+		return 0;
+	return parse_hex(val, &e->val, &e->val_len);
 }
 
 static int parse_verdict(const char *s, int *out)
@@ -150,6 +192,12 @@ static int parse_counter(struct fixture *f, const char *arg)
 		if (w < 0)
 			return -EINVAL;
 		*c = (struct counter_expect){ CNT_PORT, (__u32)atoi(key),
+					      (unsigned int)w, value };
+	} else if (n == 4 && !strcmp(kind, "hop")) {
+		w = !strcmp(word, "packets") ? 0 : !strcmp(word, "bytes") ? 1 : -1;
+		if (w < 0)
+			return -EINVAL;
+		*c = (struct counter_expect){ CNT_HOP, (__u32)atoi(key),
 					      (unsigned int)w, value };
 	} else if (n == 3 && !strcmp(kind, "drop")) {
 		w = lookup_word(drop_names, SFC_DROP__MAX, key);
@@ -195,8 +243,22 @@ static int parse_line(struct fixture *f, const char *key, const char *arg)
 		}
 		f->out_kind = OUT_BYTES;
 		return parse_hex(arg, &f->out, &f->out_len);
-	} else if (!strcmp(key, "counter"))
+	} else if (!strcmp(key, "counter")) {
 		return parse_counter(f, arg);
+	} else if (!strcmp(key, "map")) {
+		if (f->nr_setup >= MAX_ENTRIES)
+			return -E2BIG;
+		return parse_entry(&f->setup[f->nr_setup++], arg, false);
+	} else if (!strcmp(key, "expect_map")) {
+		if (f->nr_expect >= MAX_ENTRIES)
+			return -E2BIG;
+		return parse_entry(&f->expect[f->nr_expect++], arg, true);
+	} else if (!strcmp(key, "redirect")) {
+		f->check_redirect = true;
+		if (sscanf(arg, "%u %u", &f->redirect_ifindex,
+			   &f->redirect_flags) != 2)
+			return -EINVAL;
+	}
 	else
 		return -EINVAL;
 	return 0;
@@ -227,6 +289,87 @@ static int setup_ports(struct sfc_tc *skel, const struct fixture *f)
 	return 0;
 }
 
+static struct bpf_map *find_map(struct sfc_tc *skel, const struct map_entry *e,
+				bool with_value)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, e->map);
+
+	if (!map) {
+		printf("# no map '%s'\n", e->map);
+		return NULL;
+	}
+	if (e->key_len != bpf_map__key_size(map) ||
+	    (with_value && e->val_len != bpf_map__value_size(map))) {
+		printf("# %s: fixture entry is %zu/%zu bytes, map wants %u/%u\n",
+		       e->map, e->key_len, e->val_len, bpf_map__key_size(map),
+		       bpf_map__value_size(map));
+		return NULL;
+	}
+	return map;
+}
+
+static int setup_entries(struct sfc_tc *skel, const struct fixture *f)
+{
+	int i;
+
+	for (i = 0; i < f->nr_setup; i++) {
+		const struct map_entry *e = &f->setup[i];
+		struct bpf_map *map = find_map(skel, e, true);
+
+		if (!map)
+			return -EINVAL;
+		if (bpf_map_update_elem(bpf_map__fd(map), e->key, e->val, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static bool check_entries(struct sfc_tc *skel, const struct fixture *f)
+{
+	static uint8_t got[4096];
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < f->nr_expect; i++) {
+		const struct map_entry *e = &f->expect[i];
+		struct bpf_map *map = find_map(skel, e, e->val != NULL);
+		int err;
+
+		if (!map || bpf_map__value_size(map) > sizeof(got))
+			return false;
+		err = bpf_map_lookup_elem(bpf_map__fd(map), e->key, got);
+		if (!e->val && !err) {
+			printf("# %s: entry present, expected none\n", e->map);
+			hexdump("key", e->key, e->key_len);
+			ok = false;
+		} else if (e->val && err) {
+			printf("# %s: entry missing\n", e->map);
+			hexdump("key", e->key, e->key_len);
+			ok = false;
+		} else if (e->val && memcmp(got, e->val, e->val_len)) {
+			printf("# %s: entry differs\n", e->map);
+			hexdump("expected", e->val, e->val_len);
+			hexdump("got", got, e->val_len);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool check_redirect(struct sfc_tc *skel, const struct fixture *f)
+{
+	if (!f->check_redirect)
+		return true;
+	if (skel->bss->sfc_test_redirect_ifindex == f->redirect_ifindex &&
+	    skel->bss->sfc_test_redirect_flags == f->redirect_flags)
+		return true;
+	printf("# redirect: expected ifindex %u flags %u, got ifindex %u flags %u\n",
+	       f->redirect_ifindex, f->redirect_flags,
+	       skel->bss->sfc_test_redirect_ifindex,
+	       skel->bss->sfc_test_redirect_flags);
+	return false;
+}
+
 static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 {
 	int port_fd = bpf_map__fd(skel->maps.sfc_port_stats);
@@ -237,9 +380,12 @@ static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 	__u32 r;
 	int i;
 
+	int hop_fd = bpf_map__fd(skel->maps.sfc_hop_stats);
+
 	for (i = 0; i < f->nr_counters; i++) {
 		const struct counter_expect *c = &f->counters[i];
-		int fd = c->kind == CNT_PORT ? port_fd : drop_fd;
+		int fd = c->kind == CNT_PORT ? port_fd :
+			 c->kind == CNT_HOP ? hop_fd : drop_fd;
 		unsigned int nw = c->kind == CNT_PORT ? PORT_WORDS : 2;
 
 		if (sfc_percpu_sum_u64(fd, c->key, words, nw)) {
@@ -250,9 +396,11 @@ static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 			listed[c->key] = true;
 		if (words[c->word] != c->value) {
 			printf("# counter %s %u %s: expected %llu, got %llu\n",
-			       c->kind == CNT_PORT ? "port" : "drop", c->key,
+			       c->kind == CNT_PORT ? "port" :
+			       c->kind == CNT_HOP ? "hop" : "drop", c->key,
 			       c->kind == CNT_PORT ? port_words[c->word] :
-						     drop_names[c->key],
+			       c->kind == CNT_HOP ? (c->word ? "bytes" : "packets") :
+						    drop_names[c->key],
 			       (unsigned long long)c->value,
 			       (unsigned long long)words[c->word]);
 			ok = false;
@@ -328,10 +476,17 @@ static bool run_fixture(const struct fixture *f)
 	bool ok = false;
 	int err;
 
-	skel = sfc_tc__open_and_load();
+	skel = sfc_tc__open();
 	if (!skel) {
-		printf("# loading the data plane failed: %s\n", strerror(errno));
+		printf("# opening the data plane failed: %s\n", strerror(errno));
 		return false;
+	}
+	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
+	err = sfc_tc__load(skel);
+	if (err) {
+		printf("# loading the data plane failed: %s (run with -v)\n",
+		       strerror(-err));
+		goto out;
 	}
 	prog = bpf_object__find_program_by_name(skel->obj, f->prog);
 	if (!prog) {
@@ -339,6 +494,8 @@ static bool run_fixture(const struct fixture *f)
 		goto out;
 	}
 	err = setup_ports(skel, f);
+	if (!err)
+		err = setup_entries(skel, f);
 	if (err) {
 		printf("# setup failed: %s\n", strerror(-err));
 		goto out;
@@ -356,6 +513,8 @@ static bool run_fixture(const struct fixture *f)
 	}
 	ok = check_output(f, out, opts.data_size_out, &ctx_out) && ok;
 	ok = check_counters(skel, f) && ok;
+	ok = check_entries(skel, f) && ok;
+	ok = check_redirect(skel, f) && ok;
 	if (ok && repeat)
 		bench_fixture(bpf_program__fd(prog), f);
 out:
@@ -408,12 +567,16 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ 0 }
 	};
+	bool verbose = false;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "r:f:", longopts, NULL)) != -1) {
-		if (c == 'r')
+	while ((c = getopt_long(argc, argv, "r:f:v", longopts, NULL)) != -1) {
+		if (c == 'v')
+			verbose = true;
+		else if (c == 'r')
 			repeat = strtoul(optarg, NULL, 0);
 		else if (c == 'f')
 			filter = optarg;
@@ -427,7 +590,8 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0)
 		tap_skip_all("BPF_PROG_TEST_RUN needs root (CAP_BPF, CAP_NET_ADMIN)");
-	libbpf_set_print(NULL);
+	if (!verbose)
+		libbpf_set_print(NULL);	/* -v shows verifier logs */
 	for (i = optind; i < argc; i++)
 		run_file(argv[i]);
 	return tap_finish();

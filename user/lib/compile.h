@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <linux/types.h>
+
 #include "config.h"
 
 typedef int (*sfc_save_fn)(const struct sfc_config *cfg, void *ctx);
@@ -35,5 +37,14 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
  */
 int sfc_restore(struct sfc_config *cfg, const char *pin_root,
 		char *err, size_t errlen);
+
+/*
+ * One flow classifier of a chain as a data plane rule (rank left 0), and
+ * the rule list it belongs to (0: any source port, else the port id).
+ * -ENOENT when a logical port it names does not exist.
+ */
+struct sfc_rule;
+int sfc_compile_rule(const struct sfc_config *cfg, const struct sfc_cfg_fc *fc,
+		     __u32 chain_idx, struct sfc_rule *r, __u32 *list);
 
 #endif /* SFC_COMPILE_H */

@@ -104,6 +104,9 @@ static int load_and_pin(const char *root)
 	if (!skel)
 		return -errno;
 	bpf_object__for_each_map(map, skel->obj) {
+		/* .rodata/.bss belong to one load of the program: not shared. */
+		if (strchr(bpf_map__name(map), '.'))
+			continue;
 		err = pin_path(path, sizeof(path), root, bpf_map__name(map));
 		if (!err)
 			err = bpf_map__set_pin_path(map, path);

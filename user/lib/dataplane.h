@@ -19,6 +19,13 @@ struct sfc_dp {
 	int global_fd;
 	int port_stats_fd;
 	int drop_stats_fd;
+	int macs_fd;
+	int rules_fd;
+	int rule_lists_fd;
+	int chains_fd;
+	int ppgs_fd;
+	int flows_fd;
+	int hop_stats_fd;
 	int prog_fd;
 };
 

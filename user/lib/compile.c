@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compiling a configuration into the pinned maps (see compile.h for the
+ * sequence). Everything written before the switch goes either to the
+ * inactive slot or to entries the live slot does not reference yet (new
+ * ports, MACs), so a failure at any point leaves the live data plane as
+ * it was.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+
+#include "compile.h"
+#include "dataplane.h"
+#include "uapi/sfc_maps.h"
+
+/*
+ * A slot retired by a switch is not rewritten until this long after it:
+ * packets still inside a VNF finish their path on the configuration they
+ * started with. One still inside after it is dropped as stale-config.
+ */
+#define SFC_GRACE_NS	(250ull * 1000 * 1000)
+
+struct compile_ctx {
+	const struct sfc_config *cfg;
+	struct sfc_dp *dp;
+	__u32 generation;	/* being built */
+	__u32 slot;
+	__u32 *ifindex;		/* per cfg->ports entry */
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct compile_ctx *cc, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct compile_ctx *cc, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cc->err, cc->errlen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int map_write(int fd, __u32 key, const void *val)
+{
+	return bpf_map_update_elem(fd, &key, val, BPF_ANY) ? -errno : 0;
+}
+
+static __u32 port_ifindex(const struct compile_ctx *cc, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cc->cfg->ports.n; i++)
+		if (!strcmp(cc->cfg->ports.v[i].name, name))
+			return cc->ifindex[i];
+	return 0;
+}
+
+static __u32 port_id(const struct sfc_config *cfg, const char *name)
+{
+	const struct sfc_cfg_port *p = sfc_cfg_find_port(cfg, name);
+
+	return p ? p->id : 0;
+}
+
+static int resolve_devices(struct compile_ctx *cc)
+{
+	size_t i;
+
+	cc->ifindex = calloc(cc->cfg->ports.n + 1, sizeof(*cc->ifindex));
+	if (!cc->ifindex)
+		return fail(cc, -ENOMEM, "out of memory");
+	for (i = 0; i < cc->cfg->ports.n; i++) {
+		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
+
+		cc->ifindex[i] = if_nametoindex(p->dev);
+		if (!cc->ifindex[i])
+			return fail(cc, -ENODEV, "port %s: no device %s",
+				    p->name, p->dev);
+	}
+	return 0;
+}
+
+/* Zeroes a per-CPU counter slot so a reused id starts from nothing. */
+static int zero_percpu(int fd, __u32 key, size_t value_size)
+{
+	size_t len = value_size * (size_t)sfc_nr_cpus();
+	void *zero = calloc(1, len ? len : 1);
+	int err;
+
+	if (!zero)
+		return -ENOMEM;
+	err = map_write(fd, key, zero);
+	free(zero);
+	return err;
+}
+
+static bool old_has_port_id(const struct sfc_config *old, __u32 id)
+{
+	size_t i;
+
+	for (i = 0; old && i < old->ports.n; i++)
+		if (old->ports.v[i].id == id)
+			return true;
+	return false;
+}
+
+static bool old_has_chain_id(const struct sfc_config *old, __u32 id)
+{
+	size_t i;
+
+	for (i = 0; old && i < old->chains.n; i++)
+		if (old->chains.v[i].id == id)
+			return true;
+	return false;
+}
+
+/* Ports and MACs: added/updated before the switch (nothing live uses a
+ * new entry yet); stale ones go after it. */
+static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < cc->cfg->ports.n; i++) {
+		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
+		struct sfc_port_key k = { .ifindex = cc->ifindex[i] };
+		struct sfc_port_val v = {
+			.port_id = p->id,
+			.flags = sfc_cfg_port_is_vnf(cc->cfg, p) ?
+				 SFC_PORT_F_VNF : SFC_PORT_F_WORKLOAD,
+		};
+
+		if (!old_has_port_id(old, p->id)) {
+			err = zero_percpu(cc->dp->port_stats_fd, p->id,
+					  sizeof(struct sfc_port_stats));
+			if (err)
+				return fail(cc, err, "resetting counters of port %s: %s",
+					    p->name, strerror(-err));
+		}
+		if (bpf_map_update_elem(cc->dp->ports_fd, &k, &v, BPF_ANY))
+			return fail(cc, -errno, "port %s: %s", p->name,
+				    strerror(errno));
+		if (p->has_mac) {
+			struct sfc_mac_key mk = { 0 };
+			struct sfc_mac_val mv = { .port_id = p->id };
+
+			memcpy(mk.addr, p->mac, 6);
+			if (bpf_map_update_elem(cc->dp->macs_fd, &mk, &mv, BPF_ANY))
+				return fail(cc, -errno, "port %s mac: %s", p->name,
+					    strerror(errno));
+		}
+	}
+	return 0;
+}
+
+static int attach_devices(struct compile_ctx *cc)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info), live;
+	size_t i;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(cc->dp->prog_fd, &info, &len))
+		return fail(cc, -errno, "program info: %s", strerror(errno));
+	for (i = 0; i < cc->cfg->ports.n; i++) {
+		if (!sfc_dp_query((int)cc->ifindex[i], &live) && live == info.id)
+			continue;	/* already ours */
+		err = sfc_dp_attach(cc->dp, (int)cc->ifindex[i]);
+		if (err)
+			return fail(cc, err, "attaching to %s: %s",
+				    cc->cfg->ports.v[i].dev, strerror(-err));
+	}
+	return 0;
+}
+
+static int write_ppgs(struct compile_ctx *cc)
+{
+	struct sfc_ppg zero = { 0 };
+	__u32 id;
+	size_t i;
+	int j, err;
+
+	/* Clear the slot first: ids not in this configuration must be empty. */
+	for (id = 0; id < SFC_MAX_PPGS; id++) {
+		err = map_write(cc->dp->ppgs_fd, cc->slot * SFC_MAX_PPGS + id, &zero);
+		if (err)
+			return fail(cc, err, "clearing groups: %s", strerror(-err));
+	}
+	for (i = 0; i < cc->cfg->ppgs.n; i++) {
+		const struct sfc_cfg_ppg *g = &cc->cfg->ppgs.v[i];
+		struct sfc_ppg v = { .nr_pairs = (__u8)g->nr_pairs };
+
+		for (j = 0; j < g->nr_pairs; j++) {
+			const struct sfc_cfg_pair *pp = sfc_cfg_find_pair(cc->cfg, g->pairs[j]);
+
+			if (!pp)
+				return fail(cc, -EINVAL, "group %s: no pair %s",
+					    g->name, g->pairs[j]);
+			v.pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
+			v.pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
+			v.pairs[j].weight = (__u16)pp->weight;
+			v.pairs[j].correlation = (__u8)pp->correlation;
+		}
+		err = map_write(cc->dp->ppgs_fd, cc->slot * SFC_MAX_PPGS + g->id, &v);
+		if (err)
+			return fail(cc, err, "group %s: %s", g->name, strerror(-err));
+	}
+	return 0;
+}
+
+static int write_chains(struct compile_ctx *cc, const struct sfc_config *old)
+{
+	struct sfc_chain zero = { 0 };
+	__u32 id, dir, hop;
+	size_t i;
+	int j, err;
+
+	for (id = 0; id < SFC_MAX_CHAINS; id++) {
+		err = map_write(cc->dp->chains_fd, cc->slot * SFC_MAX_CHAINS + id, &zero);
+		if (err)
+			return fail(cc, err, "clearing chains: %s", strerror(-err));
+	}
+	for (i = 0; i < cc->cfg->chains.n; i++) {
+		const struct sfc_cfg_chain *c = &cc->cfg->chains.v[i];
+		struct sfc_chain v = {
+			.generation = cc->generation,
+			.chain_id = c->chain_id,
+			.nr_hops = (__u8)c->nr_ppgs,
+			.flags = (c->symmetric ? SFC_CHAIN_F_SYMMETRIC : 0) |
+				 (c->end == SFC_END_DIRECT ? SFC_CHAIN_F_DIRECT : 0),
+		};
+
+		for (j = 0; j < c->nr_ppgs; j++) {
+			const struct sfc_cfg_ppg *g = sfc_cfg_find_ppg(cc->cfg, c->ppgs[j]);
+
+			if (!g)
+				return fail(cc, -EINVAL, "chain %s: no group %s",
+					    c->name, c->ppgs[j]);
+			v.hops[j] = (__u16)g->id;
+		}
+		if (!old_has_chain_id(old, c->id)) {
+			for (dir = 0; dir < 2; dir++)
+				for (hop = 0; hop <= SFC_HOP_DONE; hop++)
+					zero_percpu(cc->dp->hop_stats_fd,
+						    SFC_HOP_STATS_KEY(c->id, dir, hop),
+						    sizeof(struct sfc_traffic_counter));
+		}
+		err = map_write(cc->dp->chains_fd, cc->slot * SFC_MAX_CHAINS + c->id, &v);
+		if (err)
+			return fail(cc, err, "chain %s: %s", c->name, strerror(-err));
+	}
+	return 0;
+}
+
+static void prefix_to_rule(const struct sfc_prefix *p, __be32 *net, __be32 *mask)
+{
+	unsigned int w, bits;
+
+	memset(net, 0, 16);
+	memset(mask, 0, 16);
+	for (w = 0; w < (p->family == AF_INET ? 1u : 4u); w++) {
+		bits = p->len > w * 32 ? p->len - w * 32 : 0;
+		if (bits > 32)
+			bits = 32;
+		mask[w] = bits ? htonl(~0u << (32 - bits)) : 0;
+		memcpy(&net[w], p->addr + 4 * w, 4);
+		net[w] &= mask[w];
+	}
+}
+
+int sfc_compile_rule(const struct sfc_config *cfg, const struct sfc_cfg_fc *fc,
+		     __u32 chain_idx, struct sfc_rule *r, __u32 *list)
+{
+	memset(r, 0, sizeof(*r));
+	r->chain = (__u16)chain_idx;
+	r->family = (__u8)fc->ethertype;
+	if (fc->has_src)
+		r->family = fc->src.family == AF_INET ? 4 : 6;
+	else if (fc->has_dst)
+		r->family = fc->dst.family == AF_INET ? 4 : 6;
+	r->proto = fc->protocol < 0 ? 0 : (__u8)fc->protocol;
+	r->sport_lo = fc->sport_lo;
+	r->sport_hi = fc->sport_hi;
+	r->dport_lo = fc->dport_lo;
+	r->dport_hi = fc->dport_hi;
+	if (fc->has_src)
+		prefix_to_rule(&fc->src, r->src, r->src_mask);
+	if (fc->has_dst)
+		prefix_to_rule(&fc->dst, r->dst, r->dst_mask);
+	if (fc->ldp[0]) {
+		r->dst_port_id = (__u16)port_id(cfg, fc->ldp);
+		if (!r->dst_port_id)
+			return -ENOENT;
+	}
+	*list = 0;
+	if (fc->lsp[0]) {
+		*list = port_id(cfg, fc->lsp);
+		if (!*list)
+			return -ENOENT;
+	}
+	return 0;
+}
+
+struct pending_rule {
+	struct sfc_rule r;
+	__u32 list;
+	uint32_t priority;
+	const char *name;
+};
+
+/* Rank order: priority, then classifier name: total and deterministic. */
+static int by_priority(const void *a, const void *b)
+{
+	const struct pending_rule *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int by_list_then_rank(const void *a, const void *b)
+{
+	const struct pending_rule *x = a, *y = b;
+
+	if (x->list != y->list)
+		return x->list < y->list ? -1 : 1;
+	return x->r.rank < y->r.rank ? -1 : x->r.rank > y->r.rank;
+}
+
+static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
+			 size_t *count)
+{
+	struct pending_rule *rules;
+	size_t i, n = 0, total = 0;
+	int j;
+
+	for (i = 0; i < cc->cfg->chains.n; i++)
+		total += (size_t)cc->cfg->chains.v[i].nr_fcs;
+	if (total > SFC_MAX_RULES)
+		return fail(cc, -E2BIG, "%zu classifier rules: the data plane holds %d",
+			    total, SFC_MAX_RULES);
+	rules = calloc(total + 1, sizeof(*rules));
+	if (!rules)
+		return fail(cc, -ENOMEM, "out of memory");
+	for (i = 0; i < cc->cfg->chains.n; i++) {
+		const struct sfc_cfg_chain *c = &cc->cfg->chains.v[i];
+
+		for (j = 0; j < c->nr_fcs; j++) {
+			const struct sfc_cfg_fc *fc = sfc_cfg_find_fc(cc->cfg, c->fcs[j]);
+			struct pending_rule *p = &rules[n];
+
+			if (!fc || sfc_compile_rule(cc->cfg, fc, c->id, &p->r, &p->list)) {
+				free(rules);
+				return fail(cc, -EINVAL, "chain %s: bad classifier %s",
+					    c->name, c->fcs[j]);
+			}
+			p->priority = fc->priority;
+			p->name = fc->name;
+			n++;
+		}
+	}
+	qsort(rules, n, sizeof(*rules), by_priority);
+	for (i = 0; i < n; i++)
+		rules[i].r.rank = (__u32)i;
+	qsort(rules, n, sizeof(*rules), by_list_then_rank);
+	*out = rules;
+	*count = n;
+	return 0;
+}
+
+/*
+ * Rules go to the inactive slot as one contiguous run per list (list 0:
+ * any source port; list N: port id N), each run in rank order.
+ */
+static int write_rules(struct compile_ctx *cc, bool *uses_dst_ports)
+{
+	struct sfc_rule_list lists[SFC_MAX_PORTS] = { 0 };
+	__u32 base = cc->slot * SFC_MAX_RULES, l;
+	struct pending_rule *rules = NULL;
+	size_t n = 0, i;
+	int err;
+
+	err = collect_rules(cc, &rules, &n);
+	if (err)
+		return err;
+	*uses_dst_ports = false;
+	for (i = 0; i < n; i++) {
+		struct sfc_rule_list *list = &lists[rules[i].list];
+
+		if (!list->count)
+			list->first = base + (__u32)i;
+		list->count++;
+		*uses_dst_ports |= rules[i].r.dst_port_id != 0;
+		err = map_write(cc->dp->rules_fd, base + (__u32)i, &rules[i].r);
+		if (err)
+			break;
+	}
+	free(rules);
+	if (err)
+		return fail(cc, err, "writing rules: %s", strerror(-err));
+	for (l = 0; l < SFC_MAX_PORTS; l++) {
+		err = map_write(cc->dp->rule_lists_fd, cc->slot * SFC_MAX_PORTS + l,
+				&lists[l]);
+		if (err)
+			return fail(cc, err, "writing rule lists: %s", strerror(-err));
+	}
+	return 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static int read_global(struct compile_ctx *cc, struct sfc_global *g)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(cc->dp->global_fd, &zero, g))
+		return fail(cc, -errno, "reading settings: %s", strerror(errno));
+	return 0;
+}
+
+/* Waits until the slot we are about to overwrite has been retired long
+ * enough for packets still inside VNFs to have finished with it. */
+static void wait_grace(const struct sfc_global *g)
+{
+	__u64 now = now_ns();
+	struct timespec ts;
+
+	if (!g->switched_ns || now >= g->switched_ns + SFC_GRACE_NS)
+		return;
+	now = g->switched_ns + SFC_GRACE_NS - now;
+	ts.tv_sec = (time_t)(now / 1000000000ull);
+	ts.tv_nsec = (long)(now % 1000000000ull);
+	nanosleep(&ts, NULL);
+}
+
+/* The switch: one map write. Only the generation (and flags) change. */
+static int switch_generation(struct compile_ctx *cc, struct sfc_global *g,
+			     bool uses_dst_ports)
+{
+	__u32 zero = 0;
+
+	g->generation = cc->generation;
+	g->switched_ns = now_ns();
+	if (uses_dst_ports)
+		g->flags |= SFC_GLOBAL_F_DST_PORTS;
+	if (bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY))
+		return fail(cc, -errno, "switching generation: %s", strerror(errno));
+	return 0;
+}
+
+static bool new_has_ifindex(const struct compile_ctx *cc, __u32 ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < cc->cfg->ports.n; i++)
+		if (cc->ifindex[i] == ifindex)
+			return true;
+	return false;
+}
+
+static bool new_has_mac(const struct sfc_config *cfg, const __u8 *mac)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ports.n; i++)
+		if (cfg->ports.v[i].has_mac && !memcmp(cfg->ports.v[i].mac, mac, 6))
+			return true;
+	return false;
+}
+
+/*
+ * After the switch: forget ports and MACs only the old configuration had,
+ * detach from their devices, and drop the dst-port flag if unused. Errors
+ * here are not fatal (the new configuration is live and correct); a
+ * leftover entry is harmless and `sfcctl restore` clears it.
+ */
+static void cleanup_ports(struct compile_ctx *cc)
+{
+	__u32 stale[SFC_MAX_PORTS];
+	struct sfc_port_key k, *prev = NULL;
+	int n = 0, i;
+
+	/* Collect first: deleting while walking would lose our place. */
+	while (n < SFC_MAX_PORTS &&
+	       !bpf_map_get_next_key(cc->dp->ports_fd, prev, &k)) {
+		if (!new_has_ifindex(cc, k.ifindex))
+			stale[n++] = k.ifindex;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++) {
+		k.ifindex = stale[i];
+		bpf_map_delete_elem(cc->dp->ports_fd, &k);
+		sfc_dp_detach((int)stale[i]);
+	}
+}
+
+static void cleanup_macs(struct compile_ctx *cc)
+{
+	struct sfc_mac_key stale[SFC_MAX_PORTS], k, *prev = NULL;
+	int n = 0, i;
+
+	while (n < SFC_MAX_PORTS &&
+	       !bpf_map_get_next_key(cc->dp->macs_fd, prev, &k)) {
+		if (!new_has_mac(cc->cfg, k.addr))
+			stale[n++] = k;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(cc->dp->macs_fd, &stale[i]);
+}
+
+/*
+ * After the switch: forget ports and MACs only the old configuration had,
+ * detach from their devices, and drop the dst-port flag if unused. Errors
+ * here are not fatal (the new configuration is live and correct); a
+ * leftover entry is harmless and `sfcctl restore` clears it.
+ */
+static void cleanup_after_switch(struct compile_ctx *cc, struct sfc_global *g,
+				 bool uses_dst_ports)
+{
+	__u32 zero = 0;
+
+	cleanup_ports(cc);
+	cleanup_macs(cc);
+	if (!uses_dst_ports && (g->flags & SFC_GLOBAL_F_DST_PORTS)) {
+		g->flags &= ~SFC_GLOBAL_F_DST_PORTS;
+		bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY);
+	}
+}
+
+static int stage(struct compile_ctx *cc, const struct sfc_config *old,
+		 bool *uses_dst_ports)
+{
+	int err = resolve_devices(cc);
+
+	if (!err)
+		err = write_ports(cc, old);
+	if (!err)
+		err = attach_devices(cc);
+	if (!err)
+		err = write_ppgs(cc);
+	if (!err)
+		err = write_chains(cc, old);
+	if (!err)
+		err = write_rules(cc, uses_dst_ports);
+	return err;
+}
+
+int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
+	       const char *pin_root, sfc_save_fn save, void *ctx,
+	       char *err, size_t errlen)
+{
+	struct compile_ctx cc = { .cfg = new, .err = err, .errlen = errlen };
+	struct sfc_global g;
+	struct sfc_dp dp;
+	bool dst_ports = false;
+	int ret;
+
+	ret = sfc_dp_load(&dp, pin_root);
+	if (ret) {
+		snprintf(err, errlen, "loading the data plane at %s: %s",
+			 pin_root, strerror(-ret));
+		return ret;
+	}
+	cc.dp = &dp;
+	ret = read_global(&cc, &g);
+	if (ret)
+		goto out;
+	cc.generation = g.generation + 1;
+	if (!cc.generation)	/* 0 means "nothing configured" */
+		cc.generation = 2;
+	cc.slot = cc.generation & 1;
+	wait_grace(&g);
+
+	ret = stage(&cc, old, &dst_ports);
+	if (ret)
+		goto out;
+	new->generation = cc.generation;
+	if (save) {
+		ret = save(new, ctx);
+		if (ret) {
+			fail(&cc, ret, "saving the configuration: %s", strerror(-ret));
+			goto out;
+		}
+	}
+	ret = switch_generation(&cc, &g, dst_ports);
+	if (!ret)
+		cleanup_after_switch(&cc, &g, dst_ports);
+out:
+	free(cc.ifindex);
+	sfc_dp_close(&dp);
+	return ret;
+}
+
+int sfc_restore(struct sfc_config *cfg, const char *pin_root,
+		char *err, size_t errlen)
+{
+	struct sfc_config empty;
+	int ret = sfc_dp_unload(pin_root);
+
+	if (ret && ret != -ENOENT) {
+		snprintf(err, errlen, "unpinning %s: %s", pin_root, strerror(-ret));
+		return ret;
+	}
+	sfc_config_init(&empty);
+	ret = sfc_commit(&empty, cfg, pin_root, NULL, NULL, err, errlen);
+	sfc_config_free(&empty);
+	return ret;
+}
