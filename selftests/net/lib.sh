@@ -73,7 +73,10 @@ check_ge() {
 
 # setup_ns VAR...: creates a namespace per VAR with a unique name, stored
 # in that variable (so parallel runs and leftovers never collide), with
-# loopback up and netfilter off on bridged traffic.
+# loopback up and netfilter off on bridged traffic. New interfaces start
+# without IPv6, so nothing sends router or MLD solicitations on its own
+# (a test's counters see only its traffic); workload() turns it on where
+# a test gives an IPv6 address.
 setup_ns() {
 	local var name
 	for var in "$@"; do
@@ -82,7 +85,8 @@ setup_ns() {
 		NS_LIST+=("$name")
 		ip -n "$name" link set lo up
 		ip netns exec "$name" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0 2>/dev/null
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
 		ip netns exec "$name" sysctl -qw \
 			net.bridge.bridge-nf-call-iptables=0 \
 			net.bridge.bridge-nf-call-ip6tables=0 2>/dev/null
@@ -114,14 +118,18 @@ veth_pair() {
 }
 
 # sfc_bpffs: a private bpffs for this test, outside /sys (which
-# `ip netns exec` remounts), so sfcctl run inside namespaces sees the pins.
-# Sets SFC_PIN to the pin root to pass as --bpffs.
+# `ip netns exec` remounts), so sfcctl run inside namespaces sees the pins,
+# and a private state file. Sets SFC_PIN (passed as --bpffs) and exports
+# SFC_STATE.
 sfc_bpffs() {
 	local dir
 	dir=$(mktemp -d /tmp/sfc-bpffs.XXXXXX)
 	mount -t bpf bpf "$dir" || return 1
 	defer "umount '$dir'; rmdir '$dir'"
 	SFC_PIN=$dir/sfc
+	SFC_STATE=$(mktemp -d /tmp/sfc-state.XXXXXX)/config.json
+	export SFC_STATE
+	defer "rm -rf '$(dirname "$SFC_STATE")'"
 }
 
 # sfc NS ARGS...: sfcctl inside namespace NS on the test's pins.
@@ -139,4 +147,65 @@ sfc_port_counter() {
 # sfc_drop_counter NS REASON
 sfc_drop_counter() {
 	sfc "$1" -j status | jq -r --arg r "$2" '.drops[$r]'
+}
+
+# --- VNFs for chaining tests ---------------------------------------------
+#
+# A bump-in-the-wire VNF is a namespace whose interfaces forward to each
+# other with tc mirred (what a simple inline appliance does, and ~15%
+# faster than a Linux bridge inside the VNF, see ENVIRONMENT.md). It takes
+# no part in networking: no addresses, no ARP.
+
+# vnf_mirred NS FROM TO: everything arriving on FROM leaves through TO.
+vnf_mirred() {
+	ip netns exec "$1" tc qdisc add dev "$2" clsact 2>/dev/null
+	ip netns exec "$1" tc filter add dev "$2" ingress u32 match u32 0 0 \
+		action mirred egress redirect dev "$3"
+}
+
+# vnf_two_port VAR HOST_IN HOST_OUT: a two-port VNF in a new namespace
+# (name stored in VAR); its ports face the host as HOST_IN / HOST_OUT.
+vnf_two_port() {
+	local var=$1 hin=$2 hout=$3 ns
+	setup_ns "$var" || return 1
+	ns=${!var}
+	veth_pair "$ns" in "$HOST" "$hin" && veth_pair "$ns" out "$HOST" "$hout" &&
+		vnf_mirred "$ns" in out && vnf_mirred "$ns" out in
+}
+
+# vnf_one_port VAR HOST_PORT: a one-port VNF that sends back what it gets.
+vnf_one_port() {
+	local var=$1 hp=$2 ns
+	setup_ns "$var" || return 1
+	ns=${!var}
+	veth_pair "$ns" p "$HOST" "$hp" && vnf_mirred "$ns" p p
+}
+
+# dev_rx_packets NS DEV
+dev_rx_packets() {
+	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.rx.packets'
+}
+
+# workload VAR HOST_DEV ADDR [ADDR6]: a namespace with eth0 facing HOST_DEV.
+workload() {
+	local var=$1 hdev=$2 ns
+	setup_ns "$var" || return 1
+	ns=${!var}
+	veth_pair "$ns" eth0 "$HOST" "$hdev" || return 1
+	ip -n "$ns" addr add "$3" dev eth0
+	[ -z "${4:-}" ] || {
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+		ip -n "$ns" addr add "$4" dev eth0 nodad
+	}
+}
+
+# mac_of NS DEV
+mac_of() {
+	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
+}
+
+# fdb_port_of BRIDGE_NS MAC: the bridge port a MAC was learned on ('' none).
+fdb_port_of() {
+	bridge -n "$1" -j fdb show | jq -r --arg m "$2" \
+		'[.[] | select(.mac == $m and (.flags // [] | index("self") | not)) | .ifname] | first // ""'
 }

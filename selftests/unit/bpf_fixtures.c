@@ -25,6 +25,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane.h"
+#include "names.h"
 #include "sfc_tc.skel.h"
 #include "tap.h"
 #include "uapi/sfc_drop.h"
@@ -76,12 +77,6 @@ struct fixture {
 	bool check_redirect;
 	__u32 redirect_ifindex;
 	__u32 redirect_flags;
-};
-
-static const char *const drop_names[SFC_DROP__MAX] = {
-#define DROP_NAME(name, val, str) [val] = str,
-	SFC_DROP_REASONS(DROP_NAME)
-#undef DROP_NAME
 };
 
 static const char *const port_words[] = {
@@ -200,7 +195,7 @@ static int parse_counter(struct fixture *f, const char *arg)
 		*c = (struct counter_expect){ CNT_HOP, (__u32)atoi(key),
 					      (unsigned int)w, value };
 	} else if (n == 3 && !strcmp(kind, "drop")) {
-		w = lookup_word(drop_names, SFC_DROP__MAX, key);
+		w = (int)sfc_drop_by_name(key);
 		if (w < 1 || sscanf(word, "%llu", &value) != 1)
 			return -EINVAL;
 		*c = (struct counter_expect){ CNT_DROP, (__u32)w, 0, value };
@@ -400,7 +395,7 @@ static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 			       c->kind == CNT_HOP ? "hop" : "drop", c->key,
 			       c->kind == CNT_PORT ? port_words[c->word] :
 			       c->kind == CNT_HOP ? (c->word ? "bytes" : "packets") :
-						    drop_names[c->key],
+						    sfc_drop_name(c->key),
 			       (unsigned long long)c->value,
 			       (unsigned long long)words[c->word]);
 			ok = false;
@@ -412,7 +407,7 @@ static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 		total_drops += words[0];
 		if (!listed[r] && words[0]) {
 			printf("# unexpected drop: %s counted %llu\n",
-			       drop_names[r], (unsigned long long)words[0]);
+			       sfc_drop_name(r), (unsigned long long)words[0]);
 			ok = false;
 		}
 	}

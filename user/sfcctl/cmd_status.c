@@ -9,15 +9,11 @@
 #include "dataplane.h"
 #include "probe.h"
 #include "genl.h"
+#include "counters.h"
+#include "names.h"
 #include "print.h"
 #include "sfcctl.h"
 #include "uapi/sfc_drop.h"
-
-static const char *const drop_names[SFC_DROP__MAX] = {
-#define DROP_NAME(name, val, str) [val] = str,
-	SFC_DROP_REASONS(DROP_NAME)
-#undef DROP_NAME
-};
 
 int do_version(int argc, char **argv)
 {
@@ -70,22 +66,6 @@ static void print_module(void)
 	sfc_print_close_object();
 }
 
-static void print_port_counters(const struct sfc_dp *dp, __u32 port_id)
-{
-	uint64_t c[sizeof(struct sfc_port_stats) / sizeof(uint64_t)];
-
-	if (sfc_percpu_sum_u64(dp->port_stats_fd, port_id, c, 4))
-		memset(c, 0, sizeof(c));
-	sfc_print_uint(PRINT_ANY, "rx_packets", " rx %llu pkts",
-		       (unsigned long long)c[0]);
-	sfc_print_uint(PRINT_ANY, "rx_bytes", " %llu bytes",
-		       (unsigned long long)c[1]);
-	sfc_print_uint(PRINT_ANY, "reinjected_packets", " reinjected %llu pkts",
-		       (unsigned long long)c[2]);
-	sfc_print_uint(PRINT_JSON, "reinjected_bytes", NULL,
-		       (unsigned long long)c[3]);
-}
-
 static void print_ports(const struct sfc_dp *dp)
 {
 	struct sfc_port_key key, *prev = NULL;
@@ -111,23 +91,6 @@ static void print_ports(const struct sfc_dp *dp)
 		sfc_print_close_object();
 	}
 	sfc_print_close_array();
-}
-
-static void print_drops(const struct sfc_dp *dp)
-{
-	uint64_t c[2];
-	__u32 r;
-
-	sfc_print_open_object("drops");
-	sfc_print_text("drops:");
-	for (r = 1; r < SFC_DROP__MAX; r++) {
-		if (sfc_percpu_sum_u64(dp->drop_stats_fd, r, c, 2))
-			continue;
-		sfc_print_text(" %s", drop_names[r]);
-		sfc_print_uint(PRINT_ANY, drop_names[r], " %llu", c[0]);
-	}
-	sfc_print_text("\n");
-	sfc_print_close_object();
 }
 
 int do_status(int argc, char **argv)

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hitless chain updates under traffic.
+#
+#   app1 -- p1 --+ br0 +-- p4 -- app2        vnf1, vnf2, vnf3: two-port
+#
+# c1 starts as vnf1 -> vnf2 -> vnf3 (symmetric, ICMP app1 -> app2). While
+# app1 pings app2 every 2 ms, c1 is switched between {vnf1, vnf2, vnf3} and
+# {vnf1, vnf3} several times. Checks, per echo request and per reply (read
+# from captures in every VNF by tshark): no packet lost; every packet
+# visited exactly the VNFs of one version of the chain (never half old,
+# half new); both versions were really used. After the last switch the
+# removed VNF receives nothing more.
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_command ip jq ping tcpdump tshark
+require_sfcctl
+
+TMP=$(mktemp -d)
+defer "rm -rf '$TMP'"
+COUNT=1500
+INTERVAL=0.002
+
+setup_topology() {
+	setup_ns HOST || return 1
+	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
+	workload APP1 p1 10.0.0.1/24 && workload APP2 p4 10.0.0.2/24 || return 1
+	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p4 master br0
+	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
+		vnf_two_port VNF3 v3i v3o || return 1
+	sfc_bpffs
+}
+
+configure() {
+	local i
+	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
+	for i in 1 2 3; do
+		sfc "$HOST" port add v${i}i dev v${i}i && sfc "$HOST" port add v${i}o dev v${i}o &&
+		sfc "$HOST" port-pair add pp$i ingress v${i}i egress v${i}o &&
+		sfc "$HOST" port-pair-group add g$i port-pair pp$i || return 1
+	done
+	sfc "$HOST" flow-classifier add fc1 ethertype IPv4 protocol icmp \
+		logical-source-port app1 destination-ip 10.0.0.2 &&
+	sfc "$HOST" port-chain add c1 port-pair-group g1 port-pair-group g2 \
+		port-pair-group g3 flow-classifier fc1 symmetric on
+}
+
+capture() {	# NAME NS DEV
+	ip netns exec "$2" tcpdump -i "$3" -Q in -nn -U -w "$TMP/$1.pcap" icmp \
+		2>/dev/null &
+	PIDS+=($!)
+}
+
+# seqs NAME ICMPTYPE: the echo sequence numbers a capture saw, one a line.
+seqs() {
+	tshark -r "$TMP/$1.pcap" -Y "icmp.type == $2" -T fields -e icmp.seq \
+		2>/dev/null | sort -n | uniq
+}
+
+# visit_sets TYPE CAP1 CAP2 CAP3: "seq set" lines, set like "1-3" or "123".
+visit_sets() {
+	local t=$1; shift
+	local i=1 c
+	for c in "$@"; do
+		seqs "$c" "$t" | sed "s/\$/ $i/"
+		i=$((i + 1))
+	done | sort -n -k1,1 -k2,2 | awk '
+		$1 != cur { if (cur != "") print cur, set; cur = $1; set = "" }
+		{ set = set $2 } END { if (cur != "") print cur, set }'
+}
+
+test_switch_under_load() {
+	local ping_pid i out bad
+	PIDS=()
+	capture f1 "$VNF1" in; capture f2 "$VNF2" in; capture f3 "$VNF3" in
+	capture r1 "$VNF1" out; capture r2 "$VNF2" out; capture r3 "$VNF3" out
+	sleep 0.5
+	ip netns exec "$APP1" ping -q -c $COUNT -i $INTERVAL -W 2 10.0.0.2 \
+		>"$TMP/ping.out" 2>&1 &
+	ping_pid=$!
+	sleep 0.3
+	for i in 1 2 3; do
+		sfc "$HOST" port-chain set c1 port-pair-group g1 port-pair-group g3 ||
+			log_test 1 "switch $i to {vnf1, vnf3}"
+		sleep 0.3
+		sfc "$HOST" port-chain set c1 port-pair-group g1 port-pair-group g2 \
+			port-pair-group g3 || log_test 1 "switch $i to {vnf1, vnf2, vnf3}"
+		sleep 0.3
+	done
+	sfc "$HOST" port-chain set c1 port-pair-group g1 port-pair-group g3
+	log_test $? "six switches done while traffic ran, ending on {vnf1, vnf3}"
+	wait $ping_pid
+	sleep 0.3
+	kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null
+
+	check_eq "no echo lost across the switches" "$COUNT received" \
+		"$(grep -o "$COUNT received" "$TMP/ping.out")"
+	visit_sets 8 f1 f2 f3 >"$TMP/req.sets"
+	visit_sets 0 r1 r2 r3 >"$TMP/rep.sets"
+	check_eq "every request was captured" $COUNT "$(wc -l <"$TMP/req.sets")"
+	bad=$(awk '$2 != "123" && $2 != "13"' "$TMP/req.sets" "$TMP/rep.sets" | head -3)
+	check_eq "no packet saw half of one chain and half of another" "" "$bad"
+	check_ge "requests through the 3-VNF version" 100 \
+		"$(awk '$2 == "123"' "$TMP/req.sets" | wc -l)"
+	check_ge "requests through the 2-VNF version" 100 \
+		"$(awk '$2 == "13"' "$TMP/req.sets" | wc -l)"
+}
+
+test_removed_vnf_idle() {
+	local before
+	before=$(dev_rx_packets "$VNF2" in)
+	ip netns exec "$APP1" ping -q -c 50 -i 0.01 -W 2 10.0.0.2 >/dev/null
+	log_test $? "traffic after the last switch"
+	check_eq "the removed VNF (vnf2) saw no new packet" "$before" \
+		"$(dev_rx_packets "$VNF2" in)"
+}
+
+setup_topology || skip "could not build the topology"
+configure
+log_test $? "configure c1"
+test_switch_under_load
+test_removed_vnf_idle
+check_eq "no drops" 0 "$(sfc "$HOST" -j status | jq '[.drops[]] | add')"
+exit $RET
