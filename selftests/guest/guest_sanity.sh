@@ -31,6 +31,7 @@ skip() {
 	exit $KSFT_SKIP
 }
 
+# shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
 	ip link del sfcgs-a 2>/dev/null
 	ip netns del "$NS" 2>/dev/null

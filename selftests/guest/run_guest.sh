@@ -11,9 +11,12 @@
 #   TEST       path relative to the repo root (script or binary, executable);
 #              runs with cwd = repo root, SFC_BUILD=<abs build dir>,
 #              SFC_IN_GUEST=1; output in BUILD/guest/logs/<basename>.log
-#   --timeout  per-test limit in seconds (default 300); rc 124 when it fires
+#              (e.g. guest_sanity.sh.log); absolute paths work too
+#   --timeout  per-test limit in seconds (default 300): rc 124 when it fires
+#              (137 if the test then ignored SIGTERM for 10 s)
 #
-# stdout: one line "GUEST <rc> <TEST>" per test, in order (0 pass, 4 skip).
+# stdout: one line "GUEST <rc> <TEST>" per test, in order (0 pass, 4 skip,
+# 126/127 not executable/not found, other: fail).
 # Exit status: 0 when the guest booted and reported every test, whatever the
 # results; 1 otherwise (boot failure, overall timeout, missing reports), 2 on
 # usage errors. Logs of failed tests are echoed to stderr.
@@ -46,7 +49,7 @@ die() {
 }
 
 usage() {
-	sed -n 's/^# \{0,1\}//; 10,21p' "$0" >&2
+	sed -n '/^# usage:/,/^set -e/{/^set -e/d; s/^# \{0,1\}//; p}' "$0" >&2
 	exit 2
 }
 
@@ -62,14 +65,20 @@ parse_args() {
 		esac
 	done
 	TESTS=("$@")
-	[ -n "$BUILD" ] && [ ${#TESTS[@]} -gt 0 ] || usage
-	[[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds"
-	mkdir -p "$BUILD"
+	if [ -z "$BUILD" ] || [ ${#TESTS[@]} = 0 ]; then
+		usage
+	fi
+	if ! [[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
+		echo "run_guest: --timeout wants a number of seconds" >&2
+		usage
+	fi
+	[ -d "$BUILD" ] || die "no build dir $BUILD"
 	BUILD=$(cd "$BUILD" && pwd -P)
 	GUEST=$BUILD/guest
 }
 
 # Same rule as scripts/deps.sh and the Makefile: the newest 6.1 headers.
+# shellcheck disable=SC2012 # kept identical to theirs; names are tame
 guest_kver() {
 	ls /usr/src | sed -n 's/^linux-headers-\(6\.1\.[0-9.-]*-amd64\)$/\1/p' |
 		sort -V | tail -1
@@ -102,6 +111,7 @@ extract_vmlinux() {
 	local setup_sects offset length
 	KERNEL=$GUEST/vmlinux-$KVER
 	[ "$KERNEL" -nt "$VMLINUZ" ] && return 0
+	rm -f "$GUEST"/vmlinux-*	# other kernel versions: 60+ MB each
 	setup_sects=$(le_uint "$VMLINUZ" $((0x1f1)) 1)
 	[ "$setup_sects" != 0 ] || setup_sects=4
 	offset=$(le_uint "$VMLINUZ" $((0x248)) 4)
@@ -208,9 +218,13 @@ run_qemu() {
 	fi
 }
 
+# From the last line init wrote (it names the test that was running), so a
+# panic's head is not cut off; capped for CI logs.
 show_console() {
-	echo "run_guest: last lines of $GUEST/console.log:" >&2
-	tail -30 "$GUEST/console.log" >&2 2>/dev/null || true
+	local console=$GUEST/console.log from
+	echo "run_guest: console of the guest ($console):" >&2
+	from=$(grep -n 'guest-init:' "$console" 2>/dev/null | tail -1 | cut -d: -f1)
+	tail -n +"${from:-1}" "$console" 2>/dev/null | head -100 | sed 's/^/    /' >&2
 }
 
 show_failed_log() {
@@ -219,31 +233,44 @@ show_failed_log() {
 	tail -50 "$log" 2>/dev/null | sed 's/^/    /' >&2 || true
 }
 
-# Print one GUEST line per test in the order given, from the results file.
+# The guest appends "GUEST <rc> <test>" in the order of the job: the i-th
+# such line must name the i-th test (a test may be listed twice).
 report() {
-	local t line rc missing=0
+	local i t line rc results=()
 	if ! grep -q '^BOOT ' "$GUEST/results" 2>/dev/null; then
-		echo "run_guest: the guest did not boot" >&2
+		echo "run_guest: the guest did not get to run tests" >&2
 		show_console
 		return 1
 	fi
-	for t in "${TESTS[@]}"; do
-		line=$(T=$t awk '$1 == "GUEST" { rest = $0; sub(/^GUEST -?[0-9]+ /, "", rest)
-			if (rest == ENVIRON["T"]) { print; exit } }' "$GUEST/results")
-		if [ -z "$line" ]; then
-			echo "run_guest: no result for $t" >&2
-			missing=1
-			continue
-		fi
-		echo "$line"
+	mapfile -t results < <(grep '^GUEST ' "$GUEST/results")
+	for i in "${!TESTS[@]}"; do
+		t=${TESTS[i]}
+		line=${results[i]:-}
 		rc=${line#GUEST }
 		rc=${rc%% *}
+		if [ "$line" != "GUEST $rc $t" ]; then
+			echo "run_guest: no result for $t" >&2
+			show_console
+			return 1
+		fi
+		echo "$line"
 		[ "$rc" = 0 ] || [ "$rc" = 4 ] || show_failed_log "$t" "$rc"
 	done
-	if [ $missing = 1 ] || ! grep -q '^END$' "$GUEST/results"; then
-		echo "run_guest: the guest stopped before reporting every test" >&2
+	grep -q '^END$' "$GUEST/results" || {
+		echo "run_guest: the guest stopped before its end" >&2
 		show_console
 		return 1
+	}
+	warn_kernel_trouble
+}
+
+# A test can pass while the module under test oopses or WARNs: say so.
+warn_kernel_trouble() {
+	local dmesg=$GUEST/logs/dmesg.log
+	if grep -qE 'Oops|BUG:|WARNING:|Call Trace:' "$dmesg" 2>/dev/null; then
+		echo "run_guest: warning: the guest kernel logged an oops or warning:" >&2
+		grep -E -m5 'Oops|BUG:|WARNING:' "$dmesg" | sed 's/^/    /' >&2
+		echo "    (all of it in $dmesg)" >&2
 	fi
 }
 
@@ -255,7 +282,10 @@ main() {
 	mkdir -p "$GUEST"
 	# One guest per build dir at a time: they share job, results and logs.
 	exec 9>"$GUEST/lock"
-	flock 9
+	flock -n 9 || {
+		echo "run_guest: waiting for another guest run on $BUILD" >&2
+		flock 9
+	}
 	start=$SECONDS
 	extract_vmlinux
 	build_initramfs
