@@ -13,6 +13,8 @@
  *   from a VNF port:
  *     tied to one chain hop by the flow state -> next hop, or chain end
  *     else                         -> counted drop (never guess a chain)
+ *
+ * and a TC egress program on VNF ports (sfc_tc_egress, at the end).
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -40,6 +42,7 @@ static __always_inline void read_global(struct sfc_global *g)
 	if (!g->mark_mask) {
 		g->mark_mask = SFC_MARK_MASK_DEFAULT;
 		g->mark_done = SFC_MARK_DONE_DEFAULT;
+		g->mark_steer = SFC_MARK_STEER_DEFAULT;
 	}
 }
 
@@ -89,7 +92,7 @@ static __always_inline int start_chain(struct __sk_buff *skb,
 		flow_key_reversed(&rkey, pkt);
 		flow_store(&rkey, &rev);
 	}
-	return steer_into_hop(skb, pkt, chain, &st);
+	return steer_into_hop(skb, pkt, chain, &st, g);
 }
 
 /*
@@ -171,7 +174,7 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 			return finish_chain(skb, chain, &st, g);
 		st.hop--;
 	}
-	return steer_into_hop(skb, pkt, chain, &st);
+	return steer_into_hop(skb, pkt, chain, &st, g);
 }
 
 SEC("tc")
@@ -205,6 +208,30 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	if (ret < 0)
 		return drop_packet(skb, -ret);
 	return ret;
+}
+
+/*
+ * TC egress of VNF ports: the only way into a VNF is being steered there.
+ * Anything else the host would send out of a VNF port (a bridge flooding
+ * an unknown destination or a broadcast, a switch that learned a MAC on
+ * the port) is dropped and counted: it would otherwise come back from the
+ * VNF looking like chain traffic.
+ */
+SEC("tc")
+int sfc_tc_egress(struct __sk_buff *skb)
+{
+	struct sfc_port_key key = { .ifindex = skb->ifindex };
+	const struct sfc_port_val *port;
+	struct sfc_global g = {};
+
+	port = bpf_map_lookup_elem(&sfc_ports, &key);
+	if (!port || !(port->flags & SFC_PORT_F_VNF))
+		return TC_ACT_OK;
+	read_global(&g);
+	if ((skb->mark & g.mark_mask) != g.mark_steer)
+		return drop_packet(skb, SFC_DROP_UNSTEERED);
+	skb->mark &= ~g.mark_mask;	/* the VNF never sees our bits */
+	return TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "GPL";

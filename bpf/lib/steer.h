@@ -145,7 +145,8 @@ struct steer_state {
 static __always_inline int steer_into_hop(struct __sk_buff *skb,
 					  const struct sfc_pkt *pkt,
 					  const struct sfc_chain *chain,
-					  const struct steer_state *st)
+					  const struct steer_state *st,
+					  const struct sfc_global *g)
 {
 	const struct sfc_ppg *ppg;
 	const struct sfc_pair *pair;
@@ -179,6 +180,7 @@ static __always_inline int steer_into_hop(struct __sk_buff *skb,
 	flow_store(&key, &flow);
 
 	count_hop(st->chain, st->dir, st->hop, skb);
+	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_steer;
 	return redirect_to(target, 0);
 }
 

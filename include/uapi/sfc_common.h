@@ -38,5 +38,12 @@
  */
 #define SFC_MARK_MASK_DEFAULT	0x0fc00000u
 #define SFC_MARK_DONE_DEFAULT	0x05c00000u
+/*
+ * "steered by us": set on every packet we redirect into a VNF port. The
+ * egress program of VNF ports lets only such packets through, so nothing
+ * else (bridge floods, a switch that learned a MAC on a VNF port) ever
+ * reaches a VNF, which keeps packets from looping through chains.
+ */
+#define SFC_MARK_STEER_DEFAULT	0x06c00000u
 
 #endif /* SFC_UAPI_COMMON_H */

@@ -22,7 +22,8 @@
 	X(SFC_DROP_REDIRECT,	 7, "redirect-failed")			\
 	X(SFC_DROP_STALE_CONFIG, 8, "stale-config")			\
 	X(SFC_DROP_NO_INSTANCE,	 9, "no-instance")			\
-	X(SFC_DROP_BAD_CHAIN,	10, "bad-chain")
+	X(SFC_DROP_BAD_CHAIN,	10, "bad-chain")				\
+	X(SFC_DROP_UNSTEERED,	11, "unsteered-to-vnf")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

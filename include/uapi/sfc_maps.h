@@ -24,6 +24,7 @@
 #define SFC_MAP_FLOWS		"sfc_flows"
 #define SFC_MAP_HOP_STATS	"sfc_hop_stats"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
+#define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
 
 /* sfc_ports: ifindex of a host-side device -> its logical port. */
 struct sfc_port_key {
@@ -55,6 +56,8 @@ struct sfc_global {
 	__u32 mark_done;	/* value within mark_mask meaning "chain done" */
 	__u32 flags;		/* SFC_GLOBAL_F_* */
 	__u64 switched_ns;	/* CLOCK_BOOTTIME of the last switch (sfcctl) */
+	__u32 mark_steer;	/* value within mark_mask meaning "steered" */
+	__u32 pad;
 };
 
 #define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
@@ -183,7 +186,7 @@ struct sfc_drop_counter {
 #if !defined(__cplusplus)
 _Static_assert(sizeof(struct sfc_port_key) == 4, "sfc_port_key ABI");
 _Static_assert(sizeof(struct sfc_port_val) == 8, "sfc_port_val ABI");
-_Static_assert(sizeof(struct sfc_global) == 24, "sfc_global ABI");
+_Static_assert(sizeof(struct sfc_global) == 32, "sfc_global ABI");
 _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 32, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");

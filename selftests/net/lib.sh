@@ -209,3 +209,38 @@ fdb_port_of() {
 	bridge -n "$1" -j fdb show | jq -r --arg m "$2" \
 		'[.[] | select(.mac == $m and (.flags // [] | index("self") | not)) | .ifname] | first // ""'
 }
+
+# --- captures --------------------------------------------------------------
+#
+# capture_start FILE NS DEV [FILTER...]: record what DEV receives, with
+# nanosecond timestamps, for tshark to judge later. --immediate-mode
+# matters: otherwise packets wait in the kernel ring until a block is
+# retired, and the ones still waiting are lost when tcpdump is stopped.
+CAPTURE_PIDS=()
+capture_start() {
+	local file=$1 ns=$2 dev=$3; shift 3
+	ip netns exec "$ns" tcpdump -i "$dev" -Q in -nn -U --immediate-mode \
+		--time-stamp-precision=nano -w "$file" "$@" 2>/dev/null &
+	CAPTURE_PIDS+=($!)
+	defer "kill $! 2>/dev/null"
+}
+
+# capture_stop: stops every capture once the last packets are written.
+capture_stop() {
+	sleep 0.3
+	kill "${CAPTURE_PIDS[@]}" 2>/dev/null
+	wait "${CAPTURE_PIDS[@]}" 2>/dev/null
+	CAPTURE_PIDS=()
+}
+
+# icmp_seen FILE ICMPTYPE SEQ: when a capture first saw that echo packet.
+icmp_seen() {
+	tshark -r "$1" -Y "icmp.type == $2 && icmp.seq == $3" \
+		-T fields -e frame.time_epoch 2>/dev/null | head -1
+}
+
+# ascending T...: the timestamps are all present and strictly increasing.
+ascending() {
+	printf '%s\n' "$@" | awk 'NF == 0 { bad = 1 } NR > 1 && $1 <= prev { bad = 1 }
+		{ prev = $1 } END { exit bad }'
+}

@@ -9,10 +9,12 @@
 #  |10.0.0.1|        +---------------------------+        |10.0.0.2|
 #  +--------+                                             +--------+
 #
-# Checks: sfcctl attaches to both host-side ports; ping and iperf3 TCP
-# (GSO) pass and are counted per port; a malformed frame from app1 is
-# dropped and counted under its reason, and does not reach app2;
-# detach removes only our filter and the port.
+# Checks: adding the two host-side ports as sfcctl ports attaches the data
+# plane to them; ping and iperf3 TCP (GSO) pass and are counted per port;
+# a malformed frame from app1 is dropped and counted under its reason, and
+# does not reach app2; detach removes only our filter and keeps the port,
+# attach puts it back, deleting the port removes filter and entry. (Ports
+# are named after their devices: status reports devices.)
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -36,10 +38,10 @@ sfc_filters() {
 }
 
 test_attach() {
-	sfc "$HOST" attach dev h1 >/dev/null
-	log_test $? "sfcctl attach dev h1"
-	sfc "$HOST" attach dev h2 role workload >/dev/null
-	log_test $? "sfcctl attach dev h2"
+	sfc "$HOST" port add h1 dev h1
+	log_test $? "sfcctl port add h1 dev h1"
+	sfc "$HOST" port add h2 dev h2
+	log_test $? "sfcctl port add h2 dev h2"
 	check_eq "status lists two attached ports" 2 \
 		"$(sfc "$HOST" -j status | jq '[.ports[] | select(.attached)] | length')"
 	check_eq "tc shows one sfc filter on h1 ingress" 1 "$(sfc_filters h1)"
@@ -94,14 +96,26 @@ require_scapy() {
 }
 
 test_detach() {
-	sfc "$HOST" detach dev h1 >/dev/null
-	log_test $? "sfcctl detach dev h1"
+	sfc "$HOST" detach port h1 >/dev/null
+	log_test $? "sfcctl detach port h1"
+	check_eq "h1 has no sfc filter left" 0 "$(sfc_filters h1)"
+	check_eq "h2 keeps its filter" 1 "$(sfc_filters h2)"
+	check_eq "the port stays configured" h1 \
+		"$(sfc "$HOST" -j port show h1 | jq -r .name)"
+	sfc "$HOST" detach port h1 >/dev/null 2>&1
+	check_eq "detaching it again fails" 1 $?
+	sfc "$HOST" attach port h1 >/dev/null
+	log_test $? "sfcctl attach port h1"
+	check_eq "h1 has its filter back" 1 "$(sfc_filters h1)"
+
+	sfc "$HOST" port del h1
+	log_test $? "sfcctl port del h1"
 	check_eq "h1 has no sfc filter left" 0 "$(sfc_filters h1)"
 	check_eq "status lists one port" 1 "$(sfc "$HOST" -j status | jq '.ports | length')"
-	sfc "$HOST" detach dev h1 >/dev/null 2>&1
-	check_eq "second detach fails" 1 $?
+	sfc "$HOST" detach port h1 >/dev/null 2>&1
+	check_eq "detach of the deleted port fails" 1 $?
 	ip netns exec "$APP1" ping -q -c 2 -i 0.05 -W 2 10.0.0.2 >/dev/null
-	log_test $? "traffic still flows after detach"
+	log_test $? "traffic still flows after the port is gone"
 }
 
 TMP=$(mktemp -d)

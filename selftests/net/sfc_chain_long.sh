@@ -61,41 +61,28 @@ configure() {
 vnf_fwd_dev() { [ $(($1 % 2)) = 1 ] && echo in || echo p; }
 vnf_rev_dev() { [ $(($1 % 2)) = 1 ] && echo out || echo p; }
 
-capture() {	# NAME NS DEV
-	ip netns exec "$2" tcpdump -i "$3" -Q in -nn -U \
-		--time-stamp-precision=nano -w "$TMP/$1.pcap" 2>/dev/null &
-	PIDS+=($!)
-}
-
-seen() {	# NAME ICMPTYPE SEQ
-	tshark -r "$TMP/$1.pcap" -Y "icmp.type == $2 && icmp.seq == $3" \
-		-T fields -e frame.time_epoch 2>/dev/null | head -1
-}
-
-ascending() {
-	printf '%s\n' "$@" | awk 'NF == 0 { bad = 1 } NR > 1 && $1 <= prev { bad = 1 }
-		{ prev = $1 } END { exit bad }'
-}
-
 test_long_chain() {
 	local i fwd=() rev=() ns
-	PIDS=()
 	for i in $(seq $N); do
 		ns=VNF$i
-		capture f$i "${!ns}" "$(vnf_fwd_dev $i)"
-		[ $((i % 2)) = 1 ] && capture r$i "${!ns}" "$(vnf_rev_dev $i)"
+		capture_start "$TMP/f$i.pcap" "${!ns}" "$(vnf_fwd_dev $i)" icmp
+		[ $((i % 2)) = 1 ] &&
+			capture_start "$TMP/r$i.pcap" "${!ns}" "$(vnf_rev_dev $i)" icmp
 	done
 	sleep 0.5
 	ip netns exec "$APP1" ping -q -c 4 -i 0.2 -W 2 10.0.0.2 >/dev/null
 	log_test $? "c8: ping app1 -> app2 through 8 VNFs and back"
-	sleep 0.3
-	kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null
+	capture_stop
 
 	for i in $(seq $N); do
-		fwd+=("$(seen f$i 8 2)")
+		fwd+=("$(icmp_seen "$TMP/f$i.pcap" 8 2)")
 	done
 	for i in $(seq $N -1 1); do
-		if [ $((i % 2)) = 1 ]; then rev+=("$(seen r$i 0 2)"); else rev+=("$(seen f$i 0 2)"); fi
+		if [ $((i % 2)) = 1 ]; then
+			rev+=("$(icmp_seen "$TMP/r$i.pcap" 0 2)")
+		else
+			rev+=("$(icmp_seen "$TMP/f$i.pcap" 0 2)")
+		fi
 	done
 	ascending "${fwd[@]}"
 	log_test $? "c8: the request visited vnf1, vnf2, ..., vnf8 in that order"

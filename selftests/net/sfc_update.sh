@@ -47,12 +47,6 @@ configure() {
 		port-pair-group g3 flow-classifier fc1 symmetric on
 }
 
-capture() {	# NAME NS DEV
-	ip netns exec "$2" tcpdump -i "$3" -Q in -nn -U -w "$TMP/$1.pcap" icmp \
-		2>/dev/null &
-	PIDS+=($!)
-}
-
 # seqs NAME ICMPTYPE: the echo sequence numbers a capture saw, one a line.
 seqs() {
 	tshark -r "$TMP/$1.pcap" -Y "icmp.type == $2" -T fields -e icmp.seq \
@@ -73,9 +67,11 @@ visit_sets() {
 
 test_switch_under_load() {
 	local ping_pid i out bad
-	PIDS=()
-	capture f1 "$VNF1" in; capture f2 "$VNF2" in; capture f3 "$VNF3" in
-	capture r1 "$VNF1" out; capture r2 "$VNF2" out; capture r3 "$VNF3" out
+	for i in 1 2 3; do
+		local ns=VNF$i
+		capture_start "$TMP/f$i.pcap" "${!ns}" in icmp
+		capture_start "$TMP/r$i.pcap" "${!ns}" out icmp
+	done
 	sleep 0.5
 	ip netns exec "$APP1" ping -q -c $COUNT -i $INTERVAL -W 2 10.0.0.2 \
 		>"$TMP/ping.out" 2>&1 &
@@ -92,8 +88,7 @@ test_switch_under_load() {
 	sfc "$HOST" port-chain set c1 port-pair-group g1 port-pair-group g3
 	log_test $? "six switches done while traffic ran, ending on {vnf1, vnf3}"
 	wait $ping_pid
-	sleep 0.3
-	kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null
+	capture_stop
 
 	check_eq "no echo lost across the switches" "$COUNT received" \
 		"$(grep -o "$COUNT received" "$TMP/ping.out")"

@@ -164,17 +164,12 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 
 static int attach_devices(struct compile_ctx *cc)
 {
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info), live;
 	size_t i;
 	int err;
 
-	if (bpf_obj_get_info_by_fd(cc->dp->prog_fd, &info, &len))
-		return fail(cc, -errno, "program info: %s", strerror(errno));
 	for (i = 0; i < cc->cfg->ports.n; i++) {
-		if (!sfc_dp_query((int)cc->ifindex[i], &live) && live == info.id)
-			continue;	/* already ours */
-		err = sfc_dp_attach(cc->dp, (int)cc->ifindex[i]);
+		err = sfc_dp_attach(cc->dp, (int)cc->ifindex[i],
+				    sfc_cfg_port_is_vnf(cc->cfg, &cc->cfg->ports.v[i]));
 		if (err)
 			return fail(cc, err, "attaching to %s: %s",
 				    cc->cfg->ports.v[i].dev, strerror(-err));

@@ -87,9 +87,24 @@ static int write_default_global(int fd)
 		return 0;	/* already configured: keep it */
 	g.mark_mask = SFC_MARK_MASK_DEFAULT;
 	g.mark_done = SFC_MARK_DONE_DEFAULT;
+	g.mark_steer = SFC_MARK_STEER_DEFAULT;
 	if (bpf_map_update_elem(fd, &key, &g, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/* A pin left by an older, partial load is replaced, not kept. */
+static int pin_program(struct bpf_program *prog, const char *root,
+		       const char *name)
+{
+	char path[PATH_MAX];
+	int err = pin_path(path, sizeof(path), root, name);
+
+	if (err)
+		return err;
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return bpf_program__pin(prog, path);
 }
 
 /* Loads the object with every map pinned by name under root. */
@@ -116,9 +131,10 @@ static int load_and_pin(const char *root)
 	err = sfc_tc__load(skel);	/* reuses compatible pinned maps */
 	if (err)
 		goto out;
-	err = pin_path(path, sizeof(path), root, SFC_PROG_TC_INGRESS);
 	if (!err)
-		err = bpf_program__pin(skel->progs.sfc_tc_ingress, path);
+		err = pin_program(skel->progs.sfc_tc_ingress, root, SFC_PROG_TC_INGRESS);
+	if (!err)
+		err = pin_program(skel->progs.sfc_tc_egress, root, SFC_PROG_TC_EGRESS);
 	if (!err)
 		err = write_default_global(bpf_map__fd(skel->maps.sfc_global));
 out:
@@ -143,8 +159,22 @@ struct pin_slot {
 	int *fd;
 };
 
-#define PIN_SLOTS(dp) {								{ SFC_MAP_PORTS, &(dp)->ports_fd },					{ SFC_MAP_GLOBAL, &(dp)->global_fd },					{ SFC_MAP_PORT_STATS, &(dp)->port_stats_fd },				{ SFC_MAP_DROP_STATS, &(dp)->drop_stats_fd },				{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			}
-#define NR_PINS 5
+#define PIN_SLOTS(dp) {							\
+	{ SFC_MAP_PORTS, &(dp)->ports_fd },				\
+	{ SFC_MAP_GLOBAL, &(dp)->global_fd },				\
+	{ SFC_MAP_PORT_STATS, &(dp)->port_stats_fd },			\
+	{ SFC_MAP_DROP_STATS, &(dp)->drop_stats_fd },			\
+	{ SFC_MAP_MACS, &(dp)->macs_fd },				\
+	{ SFC_MAP_RULES, &(dp)->rules_fd },				\
+	{ SFC_MAP_RULE_LISTS, &(dp)->rule_lists_fd },			\
+	{ SFC_MAP_CHAINS, &(dp)->chains_fd },				\
+	{ SFC_MAP_PPGS, &(dp)->ppgs_fd },				\
+	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\
+	{ SFC_MAP_HOP_STATS, &(dp)->hop_stats_fd },			\
+	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
+	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
+}
+#define NR_PINS 13
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {
@@ -211,12 +241,13 @@ int sfc_dp_unload(const char *root)
 	return err;
 }
 
-static void tc_ingress_hook(struct bpf_tc_hook *hook, int ifindex)
+static void tc_hook(struct bpf_tc_hook *hook, int ifindex,
+		    enum bpf_tc_attach_point where)
 {
 	memset(hook, 0, sizeof(*hook));
 	hook->sz = sizeof(*hook);
 	hook->ifindex = ifindex;
-	hook->attach_point = BPF_TC_INGRESS;
+	hook->attach_point = where;
 }
 
 static void tc_opts(struct bpf_tc_opts *opts, int prog_fd, __u32 flags)
@@ -229,46 +260,91 @@ static void tc_opts(struct bpf_tc_opts *opts, int prog_fd, __u32 flags)
 	opts->flags = flags;
 }
 
-int sfc_dp_attach(const struct sfc_dp *dp, int ifindex)
+static int hook_query(int ifindex, enum bpf_tc_attach_point where,
+		      uint32_t *prog_id)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
 	int err;
 
-	tc_ingress_hook(&hook, ifindex);
+	tc_hook(&hook, ifindex, where);
+	tc_opts(&opts, 0, 0);
+	err = bpf_tc_query(&hook, &opts);
+	if (err)
+		return err == -EINVAL ? -ENOENT : err;
+	*prog_id = opts.prog_id;
+	return 0;
+}
+
+static uint32_t prog_id_of(int prog_fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
+static int hook_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	uint32_t live;
+	int err;
+
+	if (!hook_query(ifindex, where, &live) && live == prog_id_of(prog_fd))
+		return 0;
+	tc_hook(&hook, ifindex, where);
 	err = bpf_tc_hook_create(&hook);	/* adds clsact */
 	if (err && err != -EEXIST)
 		return err;
-	tc_opts(&opts, dp->prog_fd, BPF_TC_F_REPLACE);
+	tc_opts(&opts, prog_fd, BPF_TC_F_REPLACE);
 	return bpf_tc_attach(&hook, &opts);
 }
 
-int sfc_dp_detach(int ifindex)
+static int hook_detach(int ifindex, enum bpf_tc_attach_point where)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
 	int err;
 
-	tc_ingress_hook(&hook, ifindex);
+	tc_hook(&hook, ifindex, where);
 	tc_opts(&opts, 0, 0);
 	err = bpf_tc_detach(&hook, &opts);
 	return err == -ENOENT || err == -EINVAL ? -ENOENT : err;
 }
 
+int sfc_dp_attach(const struct sfc_dp *dp, int ifindex, bool vnf)
+{
+	int err = hook_attach(ifindex, BPF_TC_INGRESS, dp->prog_fd);
+
+	if (err)
+		return err;
+	if (vnf)
+		return hook_attach(ifindex, BPF_TC_EGRESS, dp->egress_prog_fd);
+	err = hook_detach(ifindex, BPF_TC_EGRESS);
+	return err == -ENOENT ? 0 : err;
+}
+
+int sfc_dp_detach(int ifindex)
+{
+	int in = hook_detach(ifindex, BPF_TC_INGRESS);
+	int out = hook_detach(ifindex, BPF_TC_EGRESS);
+
+	if (in && in != -ENOENT)
+		return in;
+	if (out && out != -ENOENT)
+		return out;
+	return in == -ENOENT && out == -ENOENT ? -ENOENT : 0;
+}
+
 int sfc_dp_query(int ifindex, uint32_t *prog_id)
 {
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts opts;
-	int err;
+	uint32_t id;
+	int err = hook_query(ifindex, BPF_TC_INGRESS, &id);
 
-	tc_ingress_hook(&hook, ifindex);
-	tc_opts(&opts, 0, 0);
-	err = bpf_tc_query(&hook, &opts);
-	if (err)
-		return err == -EINVAL ? -ENOENT : err;
-	if (prog_id)
-		*prog_id = opts.prog_id;
-	return 0;
+	if (!err && prog_id)
+		*prog_id = id;
+	return err;
 }
 
 int sfc_nr_cpus(void)

@@ -26,7 +26,8 @@ struct sfc_dp {
 	int ppgs_fd;
 	int flows_fd;
 	int hop_stats_fd;
-	int prog_fd;
+	int prog_fd;		/* sfc_tc_ingress: every port */
+	int egress_prog_fd;	/* sfc_tc_egress: VNF ports */
 };
 
 /* TC filter identity: lets us find, replace and remove only our filter. */
@@ -44,7 +45,13 @@ void sfc_dp_close(struct sfc_dp *dp);
 /* Removes every pin of ours under pin_root (attached filters stay). */
 int sfc_dp_unload(const char *pin_root);
 
-int sfc_dp_attach(const struct sfc_dp *dp, int ifindex);
+/*
+ * Our programs on a device: the ingress program always, the egress one
+ * only on VNF ports (and removed from a port that is no longer one). A
+ * filter already running the pinned program is left alone.
+ */
+int sfc_dp_attach(const struct sfc_dp *dp, int ifindex, bool vnf);
+/* Removes both; -ENOENT when neither was there. */
 int sfc_dp_detach(int ifindex);
 /* 0 and *prog_id when our filter is on ifindex's ingress, else -ENOENT. */
 int sfc_dp_query(int ifindex, uint32_t *prog_id);

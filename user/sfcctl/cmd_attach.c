@@ -1,210 +1,172 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sfcctl attach dev DEV [role workload|vnf]
- * sfcctl detach dev DEV
+ * sfcctl attach [ port NAME ]
+ * sfcctl detach [ port NAME ]
  *
- * Registers a device as a logical port in sfc_ports and attaches the TC
- * ingress program to it. Either both happen or neither: a failed attach
- * removes the map entry it added.
+ * (Re)attaches the TC ingress program to the devices of configured ports,
+ * or detaches it, without changing the configuration. Adding a port
+ * attaches it already; these are for repairs (a device re-created under
+ * the same name) and for taking the data plane off a device for a while.
+ * After a reboot, `sfcctl restore` rebuilds everything instead.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <bpf/bpf.h>
 
 #include "dataplane.h"
 #include "print.h"
+#include "resource.h"
 #include "sfcctl.h"
 
-struct attach_args {
-	const char *dev;
-	__u32 flags;
-};
-
-static int parse_attach_args(int argc, char **argv, struct attach_args *a,
-			     bool allow_role)
+static void attach_usage(void)
 {
-	memset(a, 0, sizeof(*a));
-	a->flags = SFC_PORT_F_WORKLOAD;
-	for (; argc > 0; argc -= 2, argv += 2) {
-		if (argc < 2) {
-			sfc_error("'%s' needs a value", argv[0]);
-			return -EINVAL;
-		}
-		if (!strcmp(argv[0], "dev")) {
-			a->dev = argv[1];
-		} else if (allow_role && !strcmp(argv[0], "role")) {
-			if (!strcmp(argv[1], "workload"))
-				a->flags = SFC_PORT_F_WORKLOAD;
-			else if (!strcmp(argv[1], "vnf"))
-				a->flags = SFC_PORT_F_VNF;
-			else {
-				sfc_error("bad role '%s': expected workload or vnf",
-					  argv[1]);
-				return -EINVAL;
-			}
-		} else {
-			sfc_error("unknown argument '%s'", argv[0]);
-			return -EINVAL;
-		}
+	printf("Usage: sfcctl attach [ port NAME ]\n"
+	       "       sfcctl detach [ port NAME ]\n"
+	       "Attaches the data plane to the device of port NAME (default: every\n"
+	       "configured port), or detaches it, leaving the configuration as it is.\n");
+}
+
+/* One port's device: 0, or -1 with the error printed. */
+typedef int (*port_op)(const struct sfc_dp *dp, const struct sfc_config *cfg,
+		       const struct sfc_cfg_port *p, bool named);
+
+static int attach_port(const struct sfc_dp *dp, const struct sfc_config *cfg,
+		       const struct sfc_cfg_port *p, bool named)
+{
+	int ifindex = (int)if_nametoindex(p->dev), err;
+
+	(void)named;
+	if (!ifindex) {
+		sfc_error("port %s: no device %s", p->name, p->dev);
+		return -1;
 	}
-	if (!a->dev) {
-		sfc_error("missing 'dev DEV'");
-		return -EINVAL;
+	err = sfc_dp_attach(dp, ifindex, sfc_cfg_port_is_vnf(cfg, p));
+	if (err) {
+		sfc_error("attaching port %s (%s): %s", p->name, p->dev,
+			  strerror(-err));
+		return -1;
 	}
 	return 0;
 }
 
-/* The lowest port id no entry uses; ids index the counter arrays. */
-static int free_port_id(int ports_fd, __u32 *out)
+/* Detaching everything skips what is not attached; a named port must be. */
+static int detach_port(const struct sfc_dp *dp, const struct sfc_config *cfg,
+		       const struct sfc_cfg_port *p, bool named)
 {
-	static bool used[SFC_MAX_PORTS];
-	struct sfc_port_key key, *prev = NULL;
-	struct sfc_port_val val;
-	__u32 id;
+	int ifindex = (int)if_nametoindex(p->dev), err;
 
-	memset(used, 0, sizeof(used));
-	while (!bpf_map_get_next_key(ports_fd, prev, &key)) {
-		prev = &key;
-		if (!bpf_map_lookup_elem(ports_fd, &key, &val) &&
-		    val.port_id < SFC_MAX_PORTS)
-			used[val.port_id] = true;
+	(void)dp;
+	(void)cfg;
+	err = ifindex ? sfc_dp_detach(ifindex) : -ENOENT;
+	if (err == -ENOENT && named) {
+		sfc_error("port %s (%s) is not attached", p->name, p->dev);
+		return -1;
 	}
-	for (id = 1; id < SFC_MAX_PORTS; id++) {
-		if (!used[id]) {
-			*out = id;
-			return 0;
-		}
+	if (err && err != -ENOENT) {
+		sfc_error("detaching port %s (%s): %s", p->name, p->dev,
+			  strerror(-err));
+		return -1;
 	}
-	return -ENOSPC;
+	return err ? 1 : 0;
 }
 
-/* A reused id must not inherit the counters of the port that had it. */
-static int zero_port_stats(int fd, __u32 id)
+static void print_port(const char *verb, const struct sfc_cfg_port *p)
 {
-	int cpus = sfc_nr_cpus();
-	struct sfc_port_stats zero[cpus > 0 ? cpus : 1];
-
-	memset(zero, 0, sizeof(zero));
-	return bpf_map_update_elem(fd, &id, zero, BPF_ANY) ? -errno : 0;
+	sfc_print_open_object(NULL);
+	sfc_print_string(PRINT_ANY, "port", "%s", p->name);
+	sfc_print_string(PRINT_ANY, "dev", " (%s)", p->dev);
+	sfc_print_text(" %s\n", verb);
+	sfc_print_close_object();
 }
 
-static int register_port(const struct sfc_dp *dp, int ifindex, __u32 flags)
+/* The port a "port NAME" argument gives, NULL for all: 0, 1 help, -1 error. */
+static int parse_port_arg(int argc, char **argv, const char **name)
 {
-	struct sfc_port_key key = { .ifindex = (__u32)ifindex };
-	struct sfc_port_val val = { .flags = flags };
-	int err;
-
-	if (!bpf_map_lookup_elem(dp->ports_fd, &key, &val)) {
-		val.flags = flags;	/* re-attach: keep id and counters */
-	} else {
-		err = free_port_id(dp->ports_fd, &val.port_id);
-		if (!err)
-			err = zero_port_stats(dp->port_stats_fd, val.port_id);
-		if (err)
-			return err;
+	*name = NULL;
+	if (argc && is_help(argv[0])) {
+		attach_usage();
+		return 1;
 	}
-	return bpf_map_update_elem(dp->ports_fd, &key, &val, BPF_ANY) ? -errno : 0;
+	if (argc == 2 && matches(argv[0], "port")) {
+		*name = argv[1];
+		return 0;
+	}
+	if (argc == 1 && matches(argv[0], "port")) {
+		sfc_error("port: missing value");
+		return -1;
+	}
+	if (argc) {
+		sfc_error("unknown argument '%s', try 'sfcctl attach help'",
+			  argv[0]);
+		return -1;
+	}
+	return 0;
 }
 
-static void attach_usage(void)
+static int run_on_ports(const struct sfc_config *cfg, const char *name,
+			const struct sfc_dp *dp, port_op op, const char *verb)
 {
-	printf("Usage: sfcctl attach dev DEV [role { workload | vnf }]\n"
-	       "       sfcctl detach dev DEV\n");
+	const struct sfc_cfg_port *p;
+	size_t i;
+	int ret;
+
+	if (name && !sfc_cfg_find_port(cfg, name)) {
+		sfc_error("no port named %s", name);
+		return 1;
+	}
+	sfc_print_open_array(NULL);
+	for (i = 0; i < cfg->ports.n; i++) {
+		p = &cfg->ports.v[i];
+		if (name && strcmp(p->name, name))
+			continue;
+		ret = op(dp, cfg, p, name != NULL);
+		if (ret < 0)
+			return 1;
+		if (!ret)
+			print_port(verb, p);
+	}
+	sfc_print_close_array();
+	return 0;
+}
+
+/*
+ * Under the exclusive lock, so a concurrent commit (which attaches and
+ * detaches too) never interleaves with us.
+ */
+static int attach_or_detach(int argc, char **argv, bool attach)
+{
+	struct sfc_state st;
+	struct sfc_dp dp;
+	const char *name;
+	int ret = parse_port_arg(argc, argv, &name), err;
+
+	if (ret)
+		return ret < 0;
+	if (sfcctl_open_state(&st, SFC_LOCK_EXCLUSIVE))
+		return 1;
+	err = attach ? sfc_dp_load(&dp, sfcctl_opts.pin_root) : 0;
+	if (err) {
+		sfc_error("loading the data plane at %s: %s",
+			  sfcctl_opts.pin_root, strerror(-err));
+		sfc_state_end(&st);
+		return 1;
+	}
+	ret = run_on_ports(&st.cfg, name, attach ? &dp : NULL,
+			   attach ? attach_port : detach_port,
+			   attach ? "attached" : "detached");
+	if (attach)
+		sfc_dp_close(&dp);
+	sfc_state_end(&st);
+	return ret;
 }
 
 int do_attach(int argc, char **argv)
 {
-	struct sfc_port_key key;
-	struct attach_args a;
-	struct sfc_dp dp;
-	bool existed;
-	int ifindex, err;
-
-	if (argc > 0 && is_help(argv[0])) {
-		attach_usage();
-		return 0;
-	}
-	if (parse_attach_args(argc, argv, &a, true))
-		return 1;
-	ifindex = (int)if_nametoindex(a.dev);
-	if (!ifindex) {
-		sfc_error("no device '%s'", a.dev);
-		return 1;
-	}
-	err = sfc_dp_load(&dp, sfcctl_opts.pin_root);
-	if (err) {
-		sfc_error("loading the data plane at %s: %s",
-			  sfcctl_opts.pin_root, strerror(-err));
-		return 1;
-	}
-	key.ifindex = (__u32)ifindex;
-	existed = !bpf_map_lookup_elem(dp.ports_fd, &key,
-				       &(struct sfc_port_val){ 0 });
-	err = register_port(&dp, ifindex, a.flags);
-	if (!err) {
-		err = sfc_dp_attach(&dp, ifindex);
-		if (err && !existed)
-			bpf_map_delete_elem(dp.ports_fd, &key);
-	}
-	sfc_dp_close(&dp);
-	if (err) {
-		sfc_error("attaching to %s: %s", a.dev, strerror(-err));
-		return 1;
-	}
-	sfc_print_open_object(NULL);
-	sfc_print_string(PRINT_ANY, "attached", "attached %s\n", a.dev);
-	sfc_print_close_object();
-	return 0;
-}
-
-/* 0 when removed, -ENOENT when it was not registered (or nothing loaded). */
-static int unregister_port(int ifindex)
-{
-	struct sfc_port_key key = { .ifindex = (__u32)ifindex };
-	struct sfc_dp dp;
-	int err = sfc_dp_open(&dp, sfcctl_opts.pin_root);
-
-	if (err)
-		return err;
-	err = bpf_map_delete_elem(dp.ports_fd, &key) ? -errno : 0;
-	sfc_dp_close(&dp);
-	return err;
+	return attach_or_detach(argc, argv, true);
 }
 
 int do_detach(int argc, char **argv)
 {
-	struct attach_args a;
-	int ifindex, filter, entry;
-
-	if (argc > 0 && is_help(argv[0])) {
-		attach_usage();
-		return 0;
-	}
-	if (parse_attach_args(argc, argv, &a, false))
-		return 1;
-	ifindex = (int)if_nametoindex(a.dev);
-	if (!ifindex) {
-		sfc_error("no device '%s'", a.dev);
-		return 1;
-	}
-	filter = sfc_dp_detach(ifindex);
-	if (filter && filter != -ENOENT) {
-		sfc_error("detaching from %s: %s", a.dev, strerror(-filter));
-		return 1;
-	}
-	entry = unregister_port(ifindex);
-	if (entry && entry != -ENOENT) {
-		sfc_error("unregistering %s: %s", a.dev, strerror(-entry));
-		return 1;
-	}
-	if (filter == -ENOENT && entry == -ENOENT) {
-		sfc_error("%s is not attached", a.dev);
-		return 1;
-	}
-	sfc_print_open_object(NULL);
-	sfc_print_string(PRINT_ANY, "detached", "detached %s\n", a.dev);
-	sfc_print_close_object();
-	return 0;
+	return attach_or_detach(argc, argv, false);
 }

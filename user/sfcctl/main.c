@@ -9,12 +9,15 @@
  * and JSON (-j).
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 
 #include "print.h"
 #include "sfcctl.h"
+#include "state.h"
 #include "uapi/sfc_common.h"
 
 struct sfcctl_opts sfcctl_opts = {
@@ -24,8 +27,18 @@ struct sfcctl_opts sfcctl_opts = {
 static const struct sfcctl_cmd cmds[] = {
 	{ "version", do_version, "print the version" },
 	{ "status", do_status, "pinned state, kernel features, module, ports" },
-	{ "attach", do_attach, "attach the data plane to a device" },
-	{ "detach", do_detach, "detach the data plane from a device" },
+	{ "port", do_port, "logical ports: host-side devices" },
+	{ "port-pair", do_port_pair, "VNF instances: ingress and egress port" },
+	{ "port-pair-group", do_port_pair_group, "equivalent port pairs: a hop" },
+	{ "flow-classifier", do_flow_classifier, "which traffic a chain takes" },
+	{ "port-chain", do_port_chain, "port pair groups in order, classifiers" },
+	{ "apply", do_apply, "replace the whole configuration from a file" },
+	{ "export", do_export, "print the whole configuration" },
+	{ "restore", do_restore, "rebuild the data plane from the configuration" },
+	{ "attach", do_attach, "re-attach the data plane to ports' devices" },
+	{ "detach", do_detach, "detach the data plane from ports' devices" },
+	{ "stats", do_stats, "per-hop, per-port and drop counters" },
+	{ "graph", do_graph, "the chains with their counters, as Graphviz DOT" },
 	{ "module", do_module, "the sfc_geneve kernel module's settings" },
 	{ "help", NULL, "this text" },
 };
@@ -51,10 +64,11 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"Usage: sfcctl [OPTIONS] OBJECT { COMMAND | help }\n"
-		"OPTIONS := { -j[son] | -p[retty] | --bpffs DIR | -V[ersion] | -h[elp] }\n"
+		"OPTIONS := { -j[son] | -p[retty] | -d[ebug] | --bpffs DIR |\n"
+		"             --state FILE | -V[ersion] | -h[elp] }\n"
 		"OBJECT :=\n");
 	for (i = 0; i < NR_CMDS; i++)
-		fprintf(out, "    %-10s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(out, "    %-16s %s\n", cmds[i].name, cmds[i].summary);
 }
 
 static const struct sfcctl_cmd *find_cmd(const char *word)
@@ -74,12 +88,26 @@ static const struct sfcctl_cmd *find_cmd(const char *word)
 	return found;
 }
 
+/*
+ * libbpf narrates what it tries (probing a device for clsact prints a
+ * kernel error even when all goes well). sfcctl reports its own errors in
+ * one line; -d shows libbpf's story too.
+ */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	return sfcctl_opts.debug ? vfprintf(stderr, fmt, ap) : 0;
+}
+
 static int parse_global_opts(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ "bpffs", required_argument, NULL, 'B' },
+		{ "state", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -87,7 +115,7 @@ static int parse_global_opts(int argc, char **argv)
 	int c;
 
 	/* '+': stop at the object word; its own arguments are not ours. */
-	while ((c = getopt_long(argc, argv, "+jpVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpdVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			sfcctl_opts.json = true;
@@ -95,8 +123,14 @@ static int parse_global_opts(int argc, char **argv)
 		case 'p':
 			sfcctl_opts.json = sfcctl_opts.pretty = true;
 			break;
+		case 'd':
+			sfcctl_opts.debug = true;
+			break;
 		case 'B':
 			sfcctl_opts.pin_root = optarg;
+			break;
+		case 'S':
+			sfcctl_opts.state = optarg;
 			break;
 		case 'V':
 			return 'V';
@@ -116,7 +150,10 @@ int main(int argc, char **argv)
 	const struct sfcctl_cmd *cmd;
 	int ret, err;
 
-	if (parse_global_opts(argc, argv) == 'V') {
+	ret = parse_global_opts(argc, argv);
+	libbpf_set_print(libbpf_print);
+	sfcctl_opts.state = sfc_state_path(sfcctl_opts.state);
+	if (ret == 'V') {
 		optind = argc;
 		cmd = find_cmd("version");
 	} else if (optind >= argc) {

@@ -8,7 +8,9 @@
 struct sfcctl_opts {
 	bool json;		/* -j */
 	bool pretty;		/* -p */
+	bool debug;		/* -d: libbpf's messages too */
 	const char *pin_root;	/* --bpffs DIR, default SFC_DEFAULT_PIN_ROOT */
+	const char *state;	/* --state FILE, else $SFC_STATE, else default */
 };
 extern struct sfcctl_opts sfcctl_opts;
 
@@ -27,6 +29,16 @@ int do_status(int argc, char **argv);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
 int do_module(int argc, char **argv);
+int do_port(int argc, char **argv);
+int do_port_pair(int argc, char **argv);
+int do_port_pair_group(int argc, char **argv);
+int do_flow_classifier(int argc, char **argv);
+int do_port_chain(int argc, char **argv);
+int do_apply(int argc, char **argv);
+int do_export(int argc, char **argv);
+int do_restore(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_graph(int argc, char **argv);
 
 /* Helpers shared by the command files. */
 bool matches(const char *arg, const char *word);	/* arg is a prefix of word */
