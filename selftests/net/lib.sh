@@ -181,6 +181,17 @@ vnf_one_port() {
 	veth_pair "$ns" p "$HOST" "$hp" && vnf_mirred "$ns" p p
 }
 
+# join_bridge NS BRIDGE DEV...: puts VNF ports on a bridge, as in the seed's
+# picture. Only once sfcctl made them VNF ports: a two-port bump in the
+# wire with both legs on one bridge is an L2 loop, which sfc's egress guard
+# on VNF ports breaks; before that, one broadcast would storm.
+join_bridge() {
+	local ns=$1 br=$2 d; shift 2
+	for d in "$@"; do
+		ip -n "$ns" link set "$d" master "$br" || return 1
+	done
+}
+
 # dev_rx_packets NS DEV
 dev_rx_packets() {
 	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.rx.packets'
