@@ -83,6 +83,8 @@ test_show() {
 	log_test $? "port-chain help"
 	sfc "$HOST" flow-classifier add help | grep -q 'destination-port N\[-M\]'
 	log_test $? "flow-classifier add help lists the keywords"
+	check_eq "--state FILE wins over \$SFC_STATE" 0 \
+		"$(sfc "$HOST" --state "$TMP/other.json" export | jq '.ports | length')"
 	check_eq "all ports attached" 6 \
 		"$(sfc "$HOST" -j status | jq '[.ports[] | select(.attached)] | length')"
 }
