@@ -94,7 +94,104 @@ install_guest_kernel() {
 	echo "deps: guest kernel $kver unpacked in $GUEST_DIR/$kver"
 }
 
+# Suricata 7, the real VNF of selftests/net/sfc_suricata.sh, is only in
+# bookworm-backports. Add that suite through a private sources list, with
+# the archive URI and keyring of the machine's own "bookworm" source (read
+# at run time, never written into the repo), and update only that list.
+# Optional: a failure only warns, and the test skips saying why.
+APT_DIR=$BUILD/cache/apt
+
+# bookworm_source: "URI [KEYRING]" of the machine's apt source for bookworm.
+bookworm_source() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk 'function flush() {
+				if (on && uri != "" && (" " suites " ") ~ / bookworm /) {
+					print uri, key; done = 1; exit
+				}
+				uri = suites = key = ""; on = 1
+			}
+			BEGIN { on = 1 }
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			{ field = tolower($1); val = $0; sub(/^[^:]*:[ \t]*/, "", val) }
+			field == "uris:" { split(val, u, /[ \t]+/); uri = u[1] }
+			field == "suites:" { suites = val }
+			field == "signed-by:" { key = val }
+			field == "enabled:" && tolower(val) == "no" { on = 0 }
+			END { if (!done) flush() }' "$f" | grep . && return 0
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" {
+				key = ""; i = 2
+				if ($2 ~ /^\[/) {
+					for (; i <= NF; i++) {
+						if ($i ~ /^\[?signed-by=/) {
+							key = $i; sub(/^\[?signed-by=/, "", key); sub(/\]$/, "", key)
+						}
+						if ($i ~ /\]$/) { i++; break }
+					}
+				}
+				if ($(i + 1) == "bookworm") { print $i, key; exit }
+			}' "$f" | grep . && return 0
+	done
+	return 1
+}
+
+install_suricata() {
+	local uri key list added_policy=0
+	command -v suricata >/dev/null && return 0
+	if [ "${1:-}" = --check ]; then
+		echo "deps: optional suricata (bookworm-backports) not installed"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || { echo "deps: WARNING: suricata not installed (needs root)" >&2; return 0; }
+	read -r uri key < <(bookworm_source) || true
+	if [ -z "${uri:-}" ]; then
+		echo "deps: WARNING: no apt source for bookworm; suricata not installed" \
+			"(sfc_suricata will skip)" >&2
+		return 0
+	fi
+	mkdir -p "$APT_DIR"
+	list=$(realpath "$APT_DIR")/backports.list
+	echo "deb ${key:+[signed-by=$key] }$uri bookworm-backports main" >"$list"
+	# Installing sees the machine's sources too (suricata's dependencies come
+	# from bookworm), so its list is ours plus the machine's one-line list.
+	if [ -f /etc/apt/sources.list ]; then
+		cat /etc/apt/sources.list "$list"
+	else
+		cat "$list"
+	fi >"$APT_DIR/install.list"
+	# Debian would start suricata as a service; we run it by hand in a
+	# namespace. policy-rc.d exit 101 stops invoke-rc.d and deb-systemd-invoke.
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		added_policy=1
+	fi
+	echo "deps: installing suricata from bookworm-backports"
+	apt-get -qq -o Dir::Etc::sourcelist="$list" -o Dir::Etc::sourceparts=- \
+		-o APT::Get::List-Cleanup=0 update || true
+	suricata_apt_install || { apt_update_once; suricata_apt_install; } ||
+		echo "deps: WARNING: could not install suricata from bookworm-backports" \
+			"(sfc_suricata will skip)" >&2
+	[ $added_policy = 0 ] || rm -f /usr/sbin/policy-rc.d
+	if [ -d /run/systemd/system ]; then
+		systemctl disable --now suricata >/dev/null 2>&1 || true
+	fi
+	return 0
+}
+
+suricata_apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-o Dir::Etc::sourcelist="$(realpath "$APT_DIR")/install.list" \
+		-t bookworm-backports suricata >/dev/null
+}
+
 rc=0
 install_packages "${1:-}" || rc=1
 install_guest_kernel "${1:-}" || rc=1
+install_suricata "${1:-}"
 exit $rc

@@ -221,6 +221,17 @@ fdb_port_of() {
 		'[.[] | select(.mac == $m and (.flags // [] | index("self") | not)) | .ifname] | first // ""'
 }
 
+# wait_for_line FILE TEXT SECONDS: until FILE has a line TEXT (slow starts
+# under the TCG guest make fixed sleeps unreliable).
+wait_for_line() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # --- captures --------------------------------------------------------------
 #
 # capture_start FILE NS DEV [FILTER...]: record what DEV receives, with

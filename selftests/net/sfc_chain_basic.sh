@@ -111,20 +111,21 @@ test_udp_chain() {
 	v3=$(dev_rx_packets "$VNF3" in)
 	# A real receiver, so app2 answers no ICMP port-unreachable (which
 	# would ride c-icmp's reverse path and reach vnf2).
-	ip netns exec "$APP2" timeout 5 $PYTHON -c '
-import socket
+	ip netns exec "$APP2" timeout 60 $PYTHON -c '
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.0.0.2", 5005))
+print("ready", flush=True)
 for _ in range(10):
     s.recv(100)
 print(10)' >"$TMP/udp.count" 2>/dev/null &
 	local sink=$!
-	sleep 0.5
+	wait_for_line "$TMP/udp.count" ready 30 || log_test 1 "UDP sink started"
 	for i in $(seq 10); do
 		ip netns exec "$APP1" bash -c 'echo hello >/dev/udp/10.0.0.2/5005'
 	done
 	wait $sink
-	check_eq "c-udp: app2 received all 10 datagrams" 10 "$(cat "$TMP/udp.count")"
+	check_eq "c-udp: app2 received all 10 datagrams" 10 "$(tail -n 1 "$TMP/udp.count")"
 	check_ge "c-udp: vnf1 saw them" $((v1 + 10)) "$(dev_rx_packets "$VNF1" in)"
 	check_ge "c-udp: vnf3 saw them" $((v3 + 10)) "$(dev_rx_packets "$VNF3" in)"
 	check_eq "c-udp: vnf2 (not in c-udp) saw none" "$v2" "$(dev_rx_packets "$VNF2" p)"

@@ -3,11 +3,13 @@
  * BPF_PROG_TEST_RUN fixture runner.
  *
  * Reads fixture files written by selftests/unit/fixtures/ (format in
- * fixlib.py), and for each fixture loads a fresh copy of the data plane
- * (nothing pinned, so tests never touch a live configuration), fills the
- * maps the fixture names, runs the program once on the input frame and
- * compares verdict, output frame, skb->mark and counters. Every drop
- * counter the fixture does not name must stay zero.
+ * fixlib.py). It loads its own copy of the data plane once (nothing
+ * pinned, so tests never touch a live configuration) and for each fixture
+ * empties every map, fills the maps the fixture names, runs the program
+ * once on the input frame and compares verdict, output frame, skb->mark,
+ * counters and map entries. Every drop counter the fixture does not name
+ * must stay zero. (Loading once matters in the TCG guest, where each
+ * verification takes about a second.)
  *
  *   bpf_fixtures [-v] [--repeat N] [--filter TEXT] FILE...
  *
@@ -453,10 +455,93 @@ static void bench_fixture(int prog_fd, const struct fixture *f)
 		printf("# bench %u ns/pkt: %s\n", opts.duration, f->name);
 }
 
-/* Loads a fresh data plane, runs the fixture, returns pass/fail. */
-static bool run_fixture(const struct fixture *f)
+/* Zeroes every entry of an array map with one batch update. */
+static int zero_array(struct bpf_map *map)
+{
+	__u32 n = bpf_map__max_entries(map), i, count = n;
+	size_t vsize = bpf_map__value_size(map);
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 *keys;
+	void *zero;
+	int err = 0;
+
+	if (bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY)
+		vsize = ((vsize + 7) & ~(size_t)7) * (size_t)sfc_nr_cpus();
+	keys = calloc(n, sizeof(*keys));
+	zero = calloc(n, vsize);
+	if (!keys || !zero)
+		err = -ENOMEM;
+	for (i = 0; !err && i < n; i++)
+		keys[i] = i;
+	if (!err && bpf_map_update_batch(bpf_map__fd(map), keys, zero, &count, &opts))
+		err = -errno;
+	free(keys);
+	free(zero);
+	return err;
+}
+
+static int empty_hash(struct bpf_map *map)
+{
+	uint8_t key[256];
+
+	if (bpf_map__key_size(map) > sizeof(key))
+		return -E2BIG;
+	while (!bpf_map_get_next_key(bpf_map__fd(map), NULL, key))
+		if (bpf_map_delete_elem(bpf_map__fd(map), key))
+			return -errno;
+	return 0;
+}
+
+/* Every fixture starts from empty maps, as a fresh load would. */
+static int reset_data_plane(struct sfc_tc *skel)
+{
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		switch (bpf_map__type(map)) {
+		case BPF_MAP_TYPE_ARRAY:
+			if (strchr(bpf_map__name(map), '.'))
+				continue;	/* .rodata / .bss: below */
+			/* fall through */
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+			err = zero_array(map);
+			break;
+		default:
+			err = empty_hash(map);
+		}
+		if (err)
+			return err;
+	}
+	memset(skel->bss, 0, sizeof(*skel->bss));
+	return 0;
+}
+
+static struct sfc_tc *load_data_plane(void)
+{
+	struct sfc_tc *skel = sfc_tc__open();
+	int err;
+
+	if (!skel) {
+		printf("# opening the data plane failed: %s\n", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
+	err = sfc_tc__load(skel);
+	if (err) {
+		printf("# loading the data plane failed: %s (run with -v)\n",
+		       strerror(-err));
+		sfc_tc__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* Runs one fixture on the loaded data plane, returns pass/fail. */
+static bool run_fixture(struct sfc_tc *skel, const struct fixture *f)
 {
 	static uint8_t out[MAX_FRAME];
+	bool ok;
 	struct __sk_buff ctx_in = { .ingress_ifindex = f->ingress_ifindex,
 				    .mark = f->mark };
 	struct __sk_buff ctx_out = { 0 };
@@ -467,38 +552,31 @@ static bool run_fixture(const struct fixture *f)
 		.ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out),
 		.repeat = 1);
 	struct bpf_program *prog;
-	struct sfc_tc *skel;
-	bool ok = false;
 	int err;
 
-	skel = sfc_tc__open();
-	if (!skel) {
-		printf("# opening the data plane failed: %s\n", strerror(errno));
+	if (!skel)
 		return false;
-	}
-	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
-	err = sfc_tc__load(skel);
-	if (err) {
-		printf("# loading the data plane failed: %s (run with -v)\n",
-		       strerror(-err));
-		goto out;
-	}
 	prog = bpf_object__find_program_by_name(skel->obj, f->prog);
 	if (!prog) {
 		printf("# no program '%s'\n", f->prog);
-		goto out;
+		return false;
+	}
+	err = reset_data_plane(skel);
+	if (err) {
+		printf("# emptying the maps failed: %s\n", strerror(-err));
+		return false;
 	}
 	err = setup_ports(skel, f);
 	if (!err)
 		err = setup_entries(skel, f);
 	if (err) {
 		printf("# setup failed: %s\n", strerror(-err));
-		goto out;
+		return false;
 	}
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	if (err) {
 		printf("# BPF_PROG_TEST_RUN failed: %s\n", strerror(errno));
-		goto out;
+		return false;
 	}
 	ok = true;
 	if ((int)opts.retval != f->verdict) {
@@ -512,12 +590,10 @@ static bool run_fixture(const struct fixture *f)
 	ok = check_redirect(skel, f) && ok;
 	if (ok && repeat)
 		bench_fixture(bpf_program__fd(prog), f);
-out:
-	sfc_tc__destroy(skel);
 	return ok;
 }
 
-static int run_file(const char *path)
+static int run_file(struct sfc_tc *skel, const char *path)
 {
 	struct fixture f = { 0 };
 	char *line = NULL;
@@ -539,7 +615,7 @@ static int run_file(const char *path)
 			continue;
 		if (!strcmp(line, "end")) {
 			if (!filter || strstr(f.name, filter))
-				tap_result(run_fixture(&f), "%s", f.name);
+				tap_result(run_fixture(skel, &f), "%s", f.name);
 			fixture_free(&f);
 			continue;
 		}
@@ -566,6 +642,7 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	bool verbose = false;
+	struct sfc_tc *skel;
 	int c, i;
 
 	while ((c = getopt_long(argc, argv, "r:f:v", longopts, NULL)) != -1) {
@@ -587,7 +664,9 @@ int main(int argc, char **argv)
 		tap_skip_all("BPF_PROG_TEST_RUN needs root (CAP_BPF, CAP_NET_ADMIN)");
 	if (!verbose)
 		libbpf_set_print(NULL);	/* -v shows verifier logs */
+	skel = load_data_plane();	/* NULL: every fixture fails, saying why */
 	for (i = optind; i < argc; i++)
-		run_file(argv[i]);
+		run_file(skel, argv[i]);
+	sfc_tc__destroy(skel);
 	return tap_finish();
 }

@@ -31,7 +31,8 @@ struct compile_ctx {
 	struct sfc_dp *dp;
 	__u32 generation;	/* being built */
 	__u32 slot;
-	__u32 *ifindex;		/* per cfg->ports entry */
+	__u32 *ifindex;		/* per cfg->ports entry, 0: no device */
+	bool best_effort;	/* undoing: skip what cannot be done */
 	char *err;
 	size_t errlen;
 };
@@ -82,7 +83,7 @@ static int resolve_devices(struct compile_ctx *cc)
 		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
 
 		cc->ifindex[i] = if_nametoindex(p->dev);
-		if (!cc->ifindex[i])
+		if (!cc->ifindex[i] && !cc->best_effort)
 			return fail(cc, -ENODEV, "port %s: no device %s",
 				    p->name, p->dev);
 	}
@@ -139,6 +140,8 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 				 SFC_PORT_F_VNF : SFC_PORT_F_WORKLOAD,
 		};
 
+		if (!k.ifindex)
+			continue;	/* best effort: device gone */
 		if (!old_has_port_id(old, p->id)) {
 			err = zero_percpu(cc->dp->port_stats_fd, p->id,
 					  sizeof(struct sfc_port_stats));
@@ -168,6 +171,8 @@ static int attach_devices(struct compile_ctx *cc)
 	int err;
 
 	for (i = 0; i < cc->cfg->ports.n; i++) {
+		if (!cc->ifindex[i])
+			continue;	/* best effort: device gone */
 		err = sfc_dp_attach(cc->dp, (int)cc->ifindex[i],
 				    sfc_cfg_port_is_vnf(cc->cfg, &cc->cfg->ports.v[i]));
 		if (err)
@@ -538,6 +543,28 @@ static void cleanup_after_switch(struct compile_ctx *cc, struct sfc_global *g,
 	}
 }
 
+/*
+ * A commit failed before the switch: the slots it wrote are inactive, but
+ * ports, MACs and filters are shared. Put them back as the old
+ * configuration had them, as far as devices still exist.
+ */
+static void undo_stage(struct compile_ctx *failed, const struct sfc_config *old)
+{
+	struct compile_ctx cc = {
+		.cfg = old, .dp = failed->dp, .best_effort = true,
+		.err = failed->err + strlen(failed->err),	/* keep the cause */
+		.errlen = 1,
+	};
+
+	if (!resolve_devices(&cc)) {
+		write_ports(&cc, old);
+		attach_devices(&cc);
+		cleanup_ports(&cc);
+		cleanup_macs(&cc);
+	}
+	free(cc.ifindex);
+}
+
 static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 		 bool *uses_dst_ports)
 {
@@ -583,16 +610,17 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 	wait_grace(&g);
 
 	ret = stage(&cc, old, &dst_ports);
-	if (ret)
-		goto out;
-	new->generation = cc.generation;
-	if (save) {
+	if (!ret && save) {
+		new->generation = cc.generation;
 		ret = save(new, ctx);
-		if (ret) {
+		if (ret)
 			fail(&cc, ret, "saving the configuration: %s", strerror(-ret));
-			goto out;
-		}
 	}
+	if (ret) {
+		undo_stage(&cc, old);
+		goto out;
+	}
+	new->generation = cc.generation;
 	ret = switch_generation(&cc, &g, dst_ports);
 	if (!ret)
 		cleanup_after_switch(&cc, &g, dst_ports);
