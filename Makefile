@@ -58,6 +58,7 @@ KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild)
 KMOD	  := $(O)/kmod/sfc_geneve.ko
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all bpf user kmod deps check check-unit check-net check-guest demo \
 	bench clean distclean help
 
@@ -101,12 +102,13 @@ $(O)/selftests/unit/%: $(O)/selftests/unit/%.o $(LIBSFC)
 	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
 
 # Kbuild cannot put out-of-tree objects elsewhere on 6.1: build a copy.
+# O= on the sub-make: our O (build dir) must not become kbuild's O.
 $(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h
 	$(call msg,KMOD,$@ [$(KVER)])
 	$(Q)test -n "$(KVER)" || { echo "no Debian 6.1 headers: run 'make deps'" >&2; exit 1; }
 	$(Q)rm -rf $(O)/kmod && mkdir -p $(O)/kmod
 	$(Q)cp $(KMOD_SRCS) $(O)/kmod/
-	$(Q)$(MAKE) -s -C $(KDIR) M=$(abspath $(O)/kmod) \
+	$(Q)$(MAKE) -s -C $(KDIR) M=$(abspath $(O)/kmod) O= \
 		SFC_UAPI=$(abspath include/uapi) KBUILD_VERBOSE=$(V) modules \
 		$(if $(filter 1,$(V)),,>/dev/null)
 

@@ -172,9 +172,10 @@ install_suricata() {
 		added_policy=1
 	fi
 	echo "deps: installing suricata from bookworm-backports"
-	apt-get -qq -o Dir::Etc::sourcelist="$list" -o Dir::Etc::sourceparts=- \
-		-o APT::Get::List-Cleanup=0 update || true
-	suricata_apt_install || { apt_update_once; suricata_apt_install; } ||
+	# A failure may be bookworm's own lists missing: update those too, and
+	# ours again (a full update drops the lists of sources it does not know).
+	{ suricata_apt_update && suricata_apt_install; } ||
+		{ apt_update_once; suricata_apt_update && suricata_apt_install; } ||
 		echo "deps: WARNING: could not install suricata from bookworm-backports" \
 			"(sfc_suricata will skip)" >&2
 	[ $added_policy = 0 ] || rm -f /usr/sbin/policy-rc.d
@@ -182,6 +183,11 @@ install_suricata() {
 		systemctl disable --now suricata >/dev/null 2>&1 || true
 	fi
 	return 0
+}
+
+suricata_apt_update() {
+	apt-get -qq -o Dir::Etc::sourcelist="$(realpath "$APT_DIR")/backports.list" \
+		-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 update
 }
 
 suricata_apt_install() {

@@ -15,6 +15,7 @@
 # does not reach app2; detach removes only our filter and keeps the port,
 # attach puts it back, deleting the port removes filter and entry. (Ports
 # are named after their devices: status reports devices.)
+# guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
 require_root

@@ -20,6 +20,7 @@
 # Checks: traffic flows; every VNF of a chain saw it, the others did not;
 # the order of visits (pcap timestamps read by tshark) forward and reverse;
 # per-hop counters; GSO TCP through three VNFs; IPv6; no drops.
+# guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
 require_root

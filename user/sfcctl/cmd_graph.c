@@ -110,34 +110,20 @@ static void graph_usage(void)
 
 int do_graph(int argc, char **argv)
 {
-	const char *only = NULL;
+	const char *only;
 	struct sfc_state st;
 	struct sfc_dp dp;
 	bool have_dp;
 	size_t i;
+	int err;
 
-	if (argc > 0 && is_help(argv[0])) {
-		graph_usage();
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[0], "chain")) {
-		only = argv[1];
-	} else if (argc) {
-		sfc_error("graph: unknown argument '%s', try 'sfcctl graph help'",
-			  argv[0]);
-		return 1;
-	}
 	if (sfc_print_is_json()) {
 		sfc_error("graph prints DOT only; use 'sfcctl -j stats' for JSON");
 		return 1;
 	}
-	if (sfcctl_open_state(&st, SFC_LOCK_SHARED))
-		return 1;
-	if (only && !sfc_cfg_find_chain(&st.cfg, only)) {
-		sfc_error("no port chain '%s'", only);
-		sfc_state_end(&st);
-		return 1;
-	}
+	err = open_chain_view("graph", argc, argv, graph_usage, &st, &only);
+	if (err)
+		return err < 0 ? 0 : err;
 	/* Without a loaded data plane the counters read as zero. */
 	have_dp = !sfc_dp_open(&dp, sfcctl_opts.pin_root);
 	if (!have_dp)

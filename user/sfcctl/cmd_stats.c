@@ -88,6 +88,31 @@ static void print_ports(const struct sfc_dp *dp, const struct sfc_config *cfg)
 	sfc_print_close_array();
 }
 
+int open_chain_view(const char *cmd, int argc, char **argv,
+		    void (*usage)(void), struct sfc_state *st, const char **only)
+{
+	*only = NULL;
+	if (argc > 0 && is_help(argv[0])) {
+		usage();
+		return -1;
+	}
+	if (argc == 2 && !strcmp(argv[0], "chain")) {
+		*only = argv[1];
+	} else if (argc) {
+		sfc_error("%s: unknown argument '%s', try 'sfcctl %s help'", cmd,
+			  argv[0], cmd);
+		return 1;
+	}
+	if (sfcctl_open_state(st, SFC_LOCK_SHARED))
+		return 1;
+	if (*only && !sfc_cfg_find_chain(&st->cfg, *only)) {
+		sfc_error("no port chain '%s'", *only);
+		sfc_state_end(st);
+		return 1;
+	}
+	return 0;
+}
+
 static void stats_usage(void)
 {
 	printf("Usage: sfcctl stats [ chain NAME ]\n"
@@ -98,30 +123,15 @@ static void stats_usage(void)
 
 int do_stats(int argc, char **argv)
 {
-	const char *only = NULL;
+	const char *only;
 	struct sfc_state st;
 	struct sfc_dp dp;
 	size_t i;
 	int err;
 
-	if (argc > 0 && is_help(argv[0])) {
-		stats_usage();
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[0], "chain")) {
-		only = argv[1];
-	} else if (argc) {
-		sfc_error("stats: unknown argument '%s', try 'sfcctl stats help'",
-			  argv[0]);
-		return 1;
-	}
-	if (sfcctl_open_state(&st, SFC_LOCK_SHARED))
-		return 1;
-	if (only && !sfc_cfg_find_chain(&st.cfg, only)) {
-		sfc_error("no port chain '%s'", only);
-		sfc_state_end(&st);
-		return 1;
-	}
+	err = open_chain_view("stats", argc, argv, stats_usage, &st, &only);
+	if (err)
+		return err < 0 ? 0 : err;
 	err = sfc_dp_open(&dp, sfcctl_opts.pin_root);
 	if (err) {
 		sfc_error("data plane at %s: %s", sfcctl_opts.pin_root,
