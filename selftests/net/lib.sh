@@ -266,3 +266,44 @@ ascending() {
 	printf '%s\n' "$@" | awk 'NF == 0 { bad = 1 } NR > 1 && $1 <= prev { bad = 1 }
 		{ prev = $1 } END { exit bad }'
 }
+
+# --- shared topologies and traffic -----------------------------------------
+
+# bridged_pair [ADDR6_1 ADDR6_2]: the host namespace HOST with bridge br0,
+# and workloads APP1 (10.0.0.1, port p1) and APP2 (10.0.0.2, port p4) on it.
+bridged_pair() {
+	setup_ns HOST || return 1
+	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
+	workload APP1 p1 10.0.0.1/24 ${1:+"$1"} &&
+		workload APP2 p4 10.0.0.2/24 ${2:+"$2"} || return 1
+	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p4 master br0
+}
+
+# case3_topology: the seed's Case 3 on one host. HOST has br-host with
+# APP1's port p1 and the uplink to PHYS, whose br-phys stands for the
+# physical switch with APP2 (port pa2) behind it; VNF1..3 are two-port
+# VNFs with host ports vNi/vNo, not yet on any bridge (see join_bridge).
+case3_topology() {
+	setup_ns HOST PHYS || return 1
+	ip -n "$HOST" link add br-host type bridge && ip -n "$HOST" link set br-host up
+	ip -n "$PHYS" link add br-phys type bridge && ip -n "$PHYS" link set br-phys up
+	workload APP1 p1 10.0.0.1/24 || return 1
+	setup_ns APP2 && veth_pair "$APP2" eth0 "$PHYS" pa2 || return 1
+	ip -n "$APP2" addr add 10.0.0.2/24 dev eth0
+	veth_pair "$HOST" uplink "$PHYS" upl || return 1
+	join_bridge "$PHYS" br-phys pa2 upl && join_bridge "$HOST" br-host p1 uplink &&
+		vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
+		vnf_two_port VNF3 v3i v3o
+}
+
+# iperf_tcp SECONDS OUT.json: iperf3 TCP from APP1 to APP2 (10.0.0.2).
+iperf_tcp() {
+	ip netns exec "$APP2" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null 2>&1
+	sleep 0.3
+	ip netns exec "$APP1" iperf3 -c 10.0.0.2 -t "$1" -J >"$2" 2>&1
+}
+
+# iperf_bytes OUT.json: bytes received in that run ('' if it failed).
+iperf_bytes() {
+	jq '.end.sum_received.bytes | floor' "$1" 2>/dev/null
+}

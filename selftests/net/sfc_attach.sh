@@ -58,12 +58,9 @@ test_traffic() {
 	check_ge "h1 counted the echo requests" 5 "$rx1"
 	check_ge "h2 counted the echo replies" 5 "$rx2"
 
-	ip netns exec "$APP2" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null 2>&1
-	sleep 0.3
-	ip netns exec "$APP1" iperf3 -c 10.0.0.2 -t 2 -J > "$TMP/iperf.json" 2>&1
+	iperf_tcp 2 "$TMP/iperf.json"
 	log_test $? "iperf3 TCP (GSO) through attached ports"
-	check_ge "iperf3 moved data" 1000000 \
-		"$(jq '.end.sum_received.bytes | floor' "$TMP/iperf.json" 2>/dev/null)"
+	check_ge "iperf3 moved data" 1000000 "$(iperf_bytes "$TMP/iperf.json")"
 	check_eq "no drops on well-formed traffic" 0 \
 		"$(sfc "$HOST" -j status | jq '[.drops[]] | add')"
 }

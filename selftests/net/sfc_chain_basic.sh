@@ -31,10 +31,7 @@ TMP=$(mktemp -d)
 defer "rm -rf '$TMP'"
 
 setup_topology() {
-	setup_ns HOST || return 1
-	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
-	workload APP1 p1 10.0.0.1/24 fd00::1/64 && workload APP2 p4 10.0.0.2/24 fd00::2/64
-	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p4 master br0
+	bridged_pair fd00::1/64 fd00::2/64 || return 1
 	vnf_two_port VNF1 v1i v1o && vnf_one_port VNF2 v2 && vnf_two_port VNF3 v3i v3o
 	sfc_bpffs
 }
@@ -145,12 +142,9 @@ test_tcp_gso() {
 	local v1 v2 v3
 	v1=$(dev_rx_packets "$VNF1" out); v2=$(dev_rx_packets "$VNF2" p)
 	v3=$(dev_rx_packets "$VNF3" in)
-	ip netns exec "$APP2" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null 2>&1
-	sleep 0.3
-	ip netns exec "$APP1" iperf3 -c 10.0.0.2 -t 2 -J >"$TMP/iperf.json" 2>&1
+	iperf_tcp 2 "$TMP/iperf.json"
 	log_test $? "c-tcp: iperf3 TCP (GSO) through vnf3, vnf2, vnf1"
-	check_ge "c-tcp: data moved" 10000000 \
-		"$(jq '.end.sum_received.bytes | floor' "$TMP/iperf.json" 2>/dev/null)"
+	check_ge "c-tcp: data moved" 10000000 "$(iperf_bytes "$TMP/iperf.json")"
 	check_ge "c-tcp: vnf3 forwarded the data" $((v3 + 1000)) "$(dev_rx_packets "$VNF3" in)"
 	check_ge "c-tcp: vnf2 saw both directions" $((v2 + 1000)) "$(dev_rx_packets "$VNF2" p)"
 	check_ge "c-tcp: vnf1 saw the data (entering by its out port)" \

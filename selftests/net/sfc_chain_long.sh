@@ -23,10 +23,7 @@ N=8
 
 setup_topology() {
 	local i
-	setup_ns HOST || return 1
-	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
-	workload APP1 p1 10.0.0.1/24 && workload APP2 p4 10.0.0.2/24 || return 1
-	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p4 master br0
+	bridged_pair || return 1
 	for i in $(seq $N); do
 		if [ $((i % 2)) = 1 ]; then
 			vnf_two_port VNF$i v${i}i v${i}o || return 1

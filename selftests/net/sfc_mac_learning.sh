@@ -30,20 +30,7 @@ TMP=$(mktemp -d)
 defer "rm -rf '$TMP'"
 
 setup_topology() {
-	local d
-	setup_ns HOST PHYS || return 1
-	ip -n "$HOST" link add br-host type bridge && ip -n "$HOST" link set br-host up
-	ip -n "$PHYS" link add br-phys type bridge && ip -n "$PHYS" link set br-phys up
-	workload APP1 p1 10.0.0.1/24 || return 1
-	setup_ns APP2 && veth_pair "$APP2" eth0 "$PHYS" pa2 || return 1
-	ip -n "$APP2" addr add 10.0.0.2/24 dev eth0
-	veth_pair "$HOST" uplink "$PHYS" upl || return 1
-	ip -n "$PHYS" link set pa2 master br-phys && ip -n "$PHYS" link set upl master br-phys
-	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
-		vnf_two_port VNF3 v3i v3o || return 1
-	for d in p1 uplink; do
-		ip -n "$HOST" link set "$d" master br-host || return 1
-	done
+	case3_topology || return 1
 	APP1_MAC=$(mac_of "$APP1" eth0)
 	APP2_MAC=$(mac_of "$APP2" eth0)
 	sfc_bpffs

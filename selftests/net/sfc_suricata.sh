@@ -7,7 +7,7 @@
 #   app1 ns 10.0.0.1                      app2 ns 10.0.0.2 (echo server
 #      eth0                                  eth0   on 8080 and 8081)
 #       |                                     |
-#   +---p1---------------- br0 --------------p2------------ host ns --+
+#   +---p1---------------- br0 --------------p4------------ host ns --+
 #   |  v1i  v1o                 v2i  v2o                              |
 #   +---|----|-------------------|----|-------------------------------+
 #     [ vnf1 ]                 [ vnf2: suricata -, af-packet in <-> out,
@@ -33,10 +33,7 @@ TMP=$(mktemp -d)
 [ -n "${KEEP:-}" ] || defer "rm -rf '$TMP'"
 
 setup_topology() {
-	setup_ns HOST || return 1
-	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
-	workload APP1 p1 10.0.0.1/24 && workload APP2 p2 10.0.0.2/24 || return 1
-	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p2 master br0
+	bridged_pair || return 1
 	# The kernel leaves TCP checksums to the (virtual) NIC; af-packet
 	# hands Suricata such a packet as is and Suricata sends it on with the
 	# checksum never filled in, so the receiver drops it. Senders compute
@@ -52,7 +49,7 @@ setup_topology() {
 
 configure() {
 	local p
-	for p in p1:app1 p2:app2 v1i:v1i v1o:v1o v2i:v2i v2o:v2o; do
+	for p in p1:app1 p4:app2 v1i:v1i v1o:v1o v2i:v2i v2o:v2o; do
 		sfc "$HOST" port add "${p#*:}" dev "${p%%:*}" || return 1
 	done
 	sfc "$HOST" port-pair add pp1 ingress v1i egress v1o &&

@@ -24,10 +24,7 @@ COUNT=1500
 INTERVAL=0.002
 
 setup_topology() {
-	setup_ns HOST || return 1
-	ip -n "$HOST" link add br0 type bridge && ip -n "$HOST" link set br0 up
-	workload APP1 p1 10.0.0.1/24 && workload APP2 p4 10.0.0.2/24 || return 1
-	ip -n "$HOST" link set p1 master br0 && ip -n "$HOST" link set p4 master br0
+	bridged_pair || return 1
 	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
 		vnf_two_port VNF3 v3i v3o || return 1
 	sfc_bpffs
