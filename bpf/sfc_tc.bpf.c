@@ -145,19 +145,23 @@ static __always_inline int from_edge(struct __sk_buff *skb,
  */
 static __always_inline int from_vnf(struct __sk_buff *skb,
 				    const struct sfc_pkt *pkt,
-				    const struct sfc_global *g)
+				    const struct sfc_global *g, __u32 flags)
 {
 	struct sfc_flow_key key = {};
 	const struct sfc_chain *chain;
 	const struct sfc_flow *f;
 	struct steer_state st;
 
+	if (flags & SFC_PORT_F_TAP)	/* a tap's output is discarded */
+		return sfc_drop(SFC_DROP_TAP_RETURN);
 	if (!is_ip(pkt))
 		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
 	flow_key_of(&key, pkt, skb->ingress_ifindex);
 	f = bpf_map_lookup_elem(&sfc_flows, &key);
 	if (!f)
 		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+	if (!f->chain)	/* chain 0: a probe of `sfcctl health` came back */
+		return sfc_drop(SFC_DROP_PROBE);
 	st = (struct steer_state){ .generation = f->generation, .chain = f->chain,
 				   .hop = f->hop, .dir = f->dir,
 				   .src_ifindex = f->src_ifindex };
@@ -165,15 +169,8 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 	if (!chain || chain->generation != st.generation)
 		return sfc_drop(SFC_DROP_STALE_CONFIG);
 
-	if (st.dir == SFC_DIR_FWD) {
-		if (st.hop + 1 >= chain->nr_hops)
-			return finish_chain(skb, chain, &st, g);
-		st.hop++;
-	} else {
-		if (st.hop == 0)
-			return finish_chain(skb, chain, &st, g);
-		st.hop--;
-	}
+	if (!advance_hop(chain, &st))
+		return finish_chain(skb, chain, &st, g);
 	return steer_into_hop(skb, pkt, chain, &st, g);
 }
 
@@ -201,7 +198,7 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	ret = parse_packet(skb, &pkt);
 	if (ret == SFC_CONTINUE) {
 		if (flags & SFC_PORT_F_VNF)
-			ret = from_vnf(skb, &pkt, &g);
+			ret = from_vnf(skb, &pkt, &g, flags);
 		else
 			ret = from_edge(skb, &pkt, &g, port_id);
 	}

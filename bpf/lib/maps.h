@@ -103,4 +103,21 @@ struct {
 	__type(value, struct sfc_traffic_counter);
 } sfc_hop_stats SEC(".maps");
 
+/* Flow -> instance per group, shared by both directions (stickiness). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SFC_MAX_STICKY);
+	__type(key, struct sfc_sticky_key);
+	__type(value, struct sfc_sticky);
+} sfc_sticky SEC(".maps");
+
+/* Instance health by pair ingress ifindex, written by `sfcctl health`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct sfc_health);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_health SEC(".maps");
+
 #endif /* SFC_BPF_MAPS_H */

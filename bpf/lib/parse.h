@@ -27,6 +27,8 @@ struct sfc_pkt {
 	__be32 daddr[4];
 	__u16 sport;		/* host order */
 	__u16 dport;
+	__u8 eth_src[6];	/* for lb_fields eth_src / eth_dst */
+	__u8 eth_dst[6];
 };
 
 /*
@@ -61,6 +63,8 @@ static __always_inline int parse_eth(struct __sk_buff *skb, struct sfc_pkt *pkt)
 
 	if (!eth)
 		return sfc_drop(SFC_DROP_MALFORMED_L2);
+	__builtin_memcpy(pkt->eth_src, eth->h_source, 6);
+	__builtin_memcpy(pkt->eth_dst, eth->h_dest, 6);
 	proto = bpf_ntohs(eth->h_proto);
 
 #pragma unroll

@@ -13,6 +13,7 @@
 #include "lib/counters.h"
 #include "lib/maps.h"
 #include "lib/parse.h"
+#include "lib/select.h"
 
 /*
  * The unit test runner sets sfc_test_mode before load to learn where a
@@ -76,43 +77,6 @@ static __always_inline void flow_store(const struct sfc_flow_key *k,
 		bpf_map_update_elem(&sfc_flows, k, v, BPF_ANY);
 }
 
-static __always_inline __u32 mix32(__u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return h;
-}
-
-/*
- * Symmetric flow hash: both directions of a flow give the same value
- * (XOR is commutative), so forward and reverse pick the same instance.
- */
-static __always_inline __u32 flow_hash_symmetric(const struct sfc_pkt *pkt)
-{
-	__u32 h = pkt->l4_proto;
-	int i;
-
-#pragma unroll
-	for (i = 0; i < 4; i++)
-		h = mix32(h ^ (pkt->saddr[i] ^ pkt->daddr[i]));
-	return mix32(h ^ (pkt->sport ^ pkt->dport));
-}
-
-static __always_inline const struct sfc_pair *
-pick_pair(const struct sfc_ppg *ppg, const struct sfc_pkt *pkt)
-{
-	__u32 n = ppg->nr_pairs, idx;
-
-	if (!n || n > SFC_MAX_PAIRS)
-		return NULL;
-	idx = flow_hash_symmetric(pkt) % n;
-	barrier_var(idx);	/* keep the mask: the verifier needs it */
-	return &ppg->pairs[idx & (SFC_MAX_PAIRS - 1)];
-}
-
 static __always_inline void count_hop(__u32 chain, __u32 dir, __u32 hop,
 				      const struct __sk_buff *skb)
 {
@@ -142,46 +106,122 @@ struct steer_state {
 	__u32 src_ifindex;
 };
 
-static __always_inline int steer_into_hop(struct __sk_buff *skb,
+/* Hands the packet to an instance, remembering where it must come back. */
+static __always_inline int enter_instance(struct __sk_buff *skb,
 					  const struct sfc_pkt *pkt,
-					  const struct sfc_chain *chain,
+					  const struct sfc_pair *pair,
 					  const struct steer_state *st,
 					  const struct sfc_global *g)
 {
-	const struct sfc_ppg *ppg;
-	const struct sfc_pair *pair;
+	__u32 target = st->dir == SFC_DIR_FWD ? pair->ingress_ifindex :
+						pair->egress_ifindex;
+	__u32 back = st->dir == SFC_DIR_FWD ? pair->egress_ifindex :
+					      pair->ingress_ifindex;
 	struct sfc_flow_key key = {};
-	struct sfc_flow flow = {};
-	__u32 ppg_key, target, back, hop = st->hop;
+	struct sfc_flow flow = {
+		.generation = st->generation,
+		.chain = st->chain,
+		.hop = st->hop,
+		.dir = st->dir,
+		.src_ifindex = st->src_ifindex,
+	};
+
+	flow_key_of(&key, pkt, back);
+	flow_store(&key, &flow);
+	count_hop(st->chain, st->dir, st->hop, skb);
+	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_steer;
+	return redirect_to(target, 0);
+}
+
+/*
+ * A tap group gets a copy, which it must not return (its output is
+ * discarded at its egress port); the original goes on at once.
+ */
+static __always_inline void copy_to_tap(struct __sk_buff *skb,
+					const struct sfc_pair *pair,
+					const struct steer_state *st,
+					const struct sfc_global *g)
+{
+	__u32 target = st->dir == SFC_DIR_FWD ? pair->ingress_ifindex :
+						pair->egress_ifindex;
+	__u32 mark = skb->mark;
+
+	skb->mark = (mark & ~g->mark_mask) | g->mark_steer;
+	if (!bpf_clone_redirect(skb, target, 0))
+		count_hop(st->chain, st->dir, st->hop, skb);
+	skb->mark = mark;
+}
+
+static __always_inline const struct sfc_ppg *ppg_of_hop(const struct sfc_chain *chain,
+							const struct steer_state *st)
+{
+	__u32 hop = st->hop, key;
 
 	if (hop >= SFC_MAX_HOPS || hop >= chain->nr_hops)
-		return sfc_drop(SFC_DROP_BAD_CHAIN);
+		return NULL;
 	/* The verifier bounds registers, not variables: hide what the compiler
 	 * knows so it keeps the mask on the very register used as index. */
 	barrier_var(hop);
 	hop &= SFC_MAX_HOPS - 1;
-	ppg_key = (st->generation & 1) * SFC_MAX_PPGS + chain->hops[hop];
-	ppg = bpf_map_lookup_elem(&sfc_ppgs, &ppg_key);
-	if (!ppg)
-		return sfc_drop(SFC_DROP_BAD_CHAIN);
-	pair = pick_pair(ppg, pkt);
-	if (!pair)
-		return sfc_drop(SFC_DROP_NO_INSTANCE);
+	key = (st->generation & 1) * SFC_MAX_PPGS + chain->hops[hop];
+	return bpf_map_lookup_elem(&sfc_ppgs, &key);
+}
 
-	target = st->dir == SFC_DIR_FWD ? pair->ingress_ifindex : pair->egress_ifindex;
-	back = st->dir == SFC_DIR_FWD ? pair->egress_ifindex : pair->ingress_ifindex;
+/* Moves st to the next hop in its direction; false past the chain end. */
+static __always_inline bool advance_hop(const struct sfc_chain *chain,
+					struct steer_state *st)
+{
+	if (st->dir == SFC_DIR_FWD) {
+		if (st->hop + 1 >= chain->nr_hops)
+			return false;
+		st->hop++;
+	} else {
+		if (st->hop == 0)
+			return false;
+		st->hop--;
+	}
+	return true;
+}
 
-	flow_key_of(&key, pkt, back);
-	flow.generation = st->generation;
-	flow.chain = st->chain;
-	flow.hop = st->hop;
-	flow.dir = st->dir;
-	flow.src_ifindex = st->src_ifindex;
-	flow_store(&key, &flow);
+static __always_inline int finish_chain(struct __sk_buff *skb,
+					const struct sfc_chain *chain,
+					const struct steer_state *st,
+					const struct sfc_global *g);
 
-	count_hop(st->chain, st->dir, st->hop, skb);
-	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_steer;
-	return redirect_to(target, 0);
+/*
+ * Steers the packet into hop st->hop, or past it: tap groups get a copy
+ * and are passed; a group without a healthy instance is passed when it
+ * fails open and drops the packet when it fails closed. Passing the last
+ * hop finishes the chain.
+ */
+static __always_inline int steer_into_hop(struct __sk_buff *skb,
+					  const struct sfc_pkt *pkt,
+					  const struct sfc_chain *chain,
+					  struct steer_state *st,
+					  const struct sfc_global *g)
+{
+	int i;
+
+	for (i = 0; i < SFC_MAX_HOPS; i++) {
+		const struct sfc_ppg *ppg = ppg_of_hop(chain, st);
+		const struct sfc_pair *pair;
+
+		if (!ppg)
+			return sfc_drop(SFC_DROP_BAD_CHAIN);
+		pair = select_instance(pkt, ppg, st->dir);
+		if (ppg->flags & SFC_PPG_F_TAP) {
+			if (pair)
+				copy_to_tap(skb, pair, st, g);
+		} else if (pair) {
+			return enter_instance(skb, pkt, pair, st, g);
+		} else if (!(ppg->flags & SFC_PPG_F_FAIL_OPEN)) {
+			return sfc_drop(ppg->nr_pairs ? SFC_DROP_GROUP_DOWN :
+							SFC_DROP_NO_INSTANCE);
+		}
+		if (!advance_hop(chain, st))
+			return finish_chain(skb, chain, st, g);
+	}
+	return sfc_drop(SFC_DROP_BAD_CHAIN);
 }
 
 /*

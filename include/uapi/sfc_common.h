@@ -21,6 +21,15 @@
 #define SFC_MAX_PAIRS		16	/* port pairs in one group */
 #define SFC_MAX_RULES		16384	/* compiled classifier rules, per slot */
 #define SFC_MAX_FLOWS		65536	/* flow state entries (LRU) */
+#define SFC_MAX_STICKY		65536	/* flow -> instance entries (LRU) */
+/*
+ * Buckets of a group's Maglev table (a prime well above 16 instances x
+ * their weights' granularity): removing one of N instances moves ~1/N of
+ * the buckets, and weights are honoured to about 1/SFC_MAGLEV_SIZE.
+ */
+#define SFC_MAGLEV_SIZE		1021
+/* A sticky flow idle this long picks its instance afresh. */
+#define SFC_STICKY_IDLE_S	300
 
 /*
  * Configuration is double buffered: maps holding chains, groups and rules

@@ -23,7 +23,10 @@
 	X(SFC_DROP_STALE_CONFIG, 8, "stale-config")			\
 	X(SFC_DROP_NO_INSTANCE,	 9, "no-instance")			\
 	X(SFC_DROP_BAD_CHAIN,	10, "bad-chain")				\
-	X(SFC_DROP_UNSTEERED,	11, "unsteered-to-vnf")
+	X(SFC_DROP_UNSTEERED,	11, "unsteered-to-vnf")			\
+	X(SFC_DROP_GROUP_DOWN,	12, "group-down")				\
+	X(SFC_DROP_TAP_RETURN,	13, "tap-return")				\
+	X(SFC_DROP_PROBE,	14, "health-probe")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

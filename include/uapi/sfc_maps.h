@@ -23,6 +23,8 @@
 #define SFC_MAP_PPGS		"sfc_ppgs"
 #define SFC_MAP_FLOWS		"sfc_flows"
 #define SFC_MAP_HOP_STATS	"sfc_hop_stats"
+#define SFC_MAP_STICKY		"sfc_sticky"
+#define SFC_MAP_HEALTH		"sfc_health"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 #define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
 
@@ -33,6 +35,7 @@ struct sfc_port_key {
 
 #define SFC_PORT_F_WORKLOAD	(1u << 0)	/* an edge port: app/pod/VM/uplink */
 #define SFC_PORT_F_VNF		(1u << 1)	/* a port of a VNF port pair */
+#define SFC_PORT_F_TAP		(1u << 2)	/* ... of a pair in a tap group */
 
 struct sfc_port_val {
 	__u32 port_id;		/* index into sfc_port_stats, < SFC_MAX_PORTS */
@@ -118,13 +121,67 @@ struct sfc_pair {
 	__u32 pad;
 };
 
-/* sfc_ppgs[slot * SFC_MAX_PPGS + ppg]: a port pair group. */
+/* Fields a group's instance selection hashes (networking-sfc lb_fields). */
+#define SFC_LB_ETH_SRC		(1u << 0)
+#define SFC_LB_ETH_DST		(1u << 1)
+#define SFC_LB_IP_SRC		(1u << 2)
+#define SFC_LB_IP_DST		(1u << 3)
+#define SFC_LB_L4_SRC		(1u << 4)	/* tcp_src / udp_src */
+#define SFC_LB_L4_DST		(1u << 5)	/* tcp_dst / udp_dst */
+#define SFC_LB_DEFAULT		(SFC_LB_IP_SRC | SFC_LB_IP_DST | \
+				 SFC_LB_L4_SRC | SFC_LB_L4_DST)
+
+#define SFC_PPG_F_TAP		(1u << 0)	/* copies go here, originals go on */
+#define SFC_PPG_F_FAIL_OPEN	(1u << 1)	/* no healthy instance: skip hop */
+#define SFC_PPG_F_ASYMMETRIC	(1u << 2)	/* hash fields as seen, not ordered */
+
+/*
+ * sfc_ppgs[slot * SFC_MAX_PPGS + ppg]: a port pair group. table[] is its
+ * Maglev lookup table: bucket (flow hash % SFC_MAGLEV_SIZE) -> index into
+ * pairs[], filled by sfcctl in proportion to the pairs' weights.
+ */
 struct sfc_ppg {
 	__u8 nr_pairs;
-	__u8 flags;
-	__u16 pad;
-	__u32 pad2;
+	__u8 flags;		/* SFC_PPG_F_* */
+	__u16 lb_fields;	/* SFC_LB_*, 0 = SFC_LB_DEFAULT */
+	__u32 id;		/* stable group id: keys sfc_sticky */
 	struct sfc_pair pairs[SFC_MAX_PAIRS];
+	__u8 table[SFC_MAGLEV_SIZE];
+	__u8 pad[3];
+};
+
+/*
+ * sfc_sticky (LRU hash): the instance a flow uses in a group, so an
+ * established flow keeps it when the group changes. The two endpoints are
+ * stored in a canonical order, so both directions share the entry.
+ */
+struct sfc_sticky_key {
+	__u32 ppg_id;
+	__u8 family;
+	__u8 proto;
+	__u16 pad;
+	__be32 addr_lo[4];	/* the lower (address, port) endpoint */
+	__be32 addr_hi[4];
+	__u16 port_lo;
+	__u16 port_hi;
+};
+
+struct sfc_sticky {
+	__u32 ingress_ifindex;	/* the instance, by its ports */
+	__u32 egress_ifindex;
+	__u64 last_ns;		/* bpf_ktime_get_ns, refreshed ~1/s */
+};
+
+/* sfc_health (hash, by a pair's ingress ifindex): written by the health
+ * checker (`sfcctl health`); an instance without an entry is up. */
+#define SFC_HEALTH_UP		0
+#define SFC_HEALTH_DOWN		1
+
+struct sfc_health {
+	__u8 state;		/* SFC_HEALTH_* */
+	__u8 pad[3];
+	__u32 transitions;
+	__u64 since_ns;		/* CLOCK_BOOTTIME of the last transition */
 };
 
 /*
@@ -195,7 +252,11 @@ _Static_assert(sizeof(struct sfc_rule_list) == 8, "sfc_rule_list ABI");
 _Static_assert(sizeof(struct sfc_rule) == 84, "sfc_rule ABI");
 _Static_assert(sizeof(struct sfc_chain) == 44, "sfc_chain ABI");
 _Static_assert(sizeof(struct sfc_pair) == 16, "sfc_pair ABI");
-_Static_assert(sizeof(struct sfc_ppg) == 8 + 16 * SFC_MAX_PAIRS, "sfc_ppg ABI");
+_Static_assert(sizeof(struct sfc_ppg) ==
+	       8 + 16 * SFC_MAX_PAIRS + SFC_MAGLEV_SIZE + 3, "sfc_ppg ABI");
+_Static_assert(sizeof(struct sfc_sticky_key) == 44, "sfc_sticky_key ABI");
+_Static_assert(sizeof(struct sfc_sticky) == 16, "sfc_sticky ABI");
+_Static_assert(sizeof(struct sfc_health) == 16, "sfc_health ABI");
 _Static_assert(sizeof(struct sfc_flow_key) == 44, "sfc_flow_key ABI");
 _Static_assert(sizeof(struct sfc_flow) == 16, "sfc_flow ABI");
 #endif

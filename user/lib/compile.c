@@ -17,6 +17,7 @@
 
 #include "compile.h"
 #include "dataplane.h"
+#include "maglev.h"
 #include "uapi/sfc_maps.h"
 
 /*
@@ -124,6 +125,32 @@ static bool old_has_chain_id(const struct sfc_config *old, __u32 id)
 	return false;
 }
 
+/* True when a pair of a tap group uses the port: its output is discarded. */
+static bool port_in_tap_group(const struct sfc_config *cfg, const char *port)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < cfg->ppgs.n; i++) {
+		const struct sfc_cfg_ppg *g = &cfg->ppgs.v[i];
+
+		for (j = 0; g->tap && j < g->nr_pairs; j++) {
+			const struct sfc_cfg_pair *pp = sfc_cfg_find_pair(cfg, g->pairs[j]);
+
+			if (pp && (!strcmp(pp->ingress, port) || !strcmp(pp->egress, port)))
+				return true;
+		}
+	}
+	return false;
+}
+
+static __u32 port_flags(const struct sfc_config *cfg, const struct sfc_cfg_port *p)
+{
+	if (!sfc_cfg_port_is_vnf(cfg, p))
+		return SFC_PORT_F_WORKLOAD;
+	return SFC_PORT_F_VNF | (port_in_tap_group(cfg, p->name) ? SFC_PORT_F_TAP : 0);
+}
+
 /* Ports and MACs: added/updated before the switch (nothing live uses a
  * new entry yet); stale ones go after it. */
 static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
@@ -136,8 +163,7 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 		struct sfc_port_key k = { .ifindex = cc->ifindex[i] };
 		struct sfc_port_val v = {
 			.port_id = p->id,
-			.flags = sfc_cfg_port_is_vnf(cc->cfg, p) ?
-				 SFC_PORT_F_VNF : SFC_PORT_F_WORKLOAD,
+			.flags = port_flags(cc->cfg, p),
 		};
 
 		if (!k.ifindex)
@@ -182,12 +208,53 @@ static int attach_devices(struct compile_ctx *cc)
 	return 0;
 }
 
+static __u8 ppg_flags(const struct sfc_cfg_ppg *g)
+{
+	return (g->tap ? SFC_PPG_F_TAP : 0) |
+	       (g->fail_mode == SFC_FAIL_OPEN ? SFC_PPG_F_FAIL_OPEN : 0) |
+	       (g->asymmetric ? SFC_PPG_F_ASYMMETRIC : 0);
+}
+
+/* A group as the data plane holds it, Maglev table included. */
+static int build_ppg(struct compile_ctx *cc, const struct sfc_cfg_ppg *g,
+		     struct sfc_ppg *v)
+{
+	const char *names[SFC_MAX_PAIRS];
+	uint32_t weights[SFC_MAX_PAIRS];
+	int j, err;
+
+	memset(v, 0, sizeof(*v));
+	v->nr_pairs = (__u8)g->nr_pairs;
+	v->flags = ppg_flags(g);
+	v->lb_fields = (__u16)g->lb_fields;
+	v->id = g->id;
+	for (j = 0; j < g->nr_pairs; j++) {
+		const struct sfc_cfg_pair *pp = sfc_cfg_find_pair(cc->cfg, g->pairs[j]);
+
+		if (!pp)
+			return fail(cc, -EINVAL, "group %s: no pair %s",
+				    g->name, g->pairs[j]);
+		v->pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
+		v->pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
+		v->pairs[j].weight = (__u16)(pp->weight ? pp->weight : 1);
+		v->pairs[j].correlation = (__u8)pp->correlation;
+		names[j] = pp->name;
+		weights[j] = v->pairs[j].weight;
+	}
+	if (!g->nr_pairs)
+		return 0;
+	err = sfc_maglev_fill(v->table, SFC_MAGLEV_SIZE, names, weights,
+			      (size_t)g->nr_pairs);
+	return err ? fail(cc, err, "group %s: lookup table: %s", g->name,
+			  strerror(-err)) : 0;
+}
+
 static int write_ppgs(struct compile_ctx *cc)
 {
 	struct sfc_ppg zero = { 0 };
 	__u32 id;
 	size_t i;
-	int j, err;
+	int err;
 
 	/* Clear the slot first: ids not in this configuration must be empty. */
 	for (id = 0; id < SFC_MAX_PPGS; id++) {
@@ -197,19 +264,11 @@ static int write_ppgs(struct compile_ctx *cc)
 	}
 	for (i = 0; i < cc->cfg->ppgs.n; i++) {
 		const struct sfc_cfg_ppg *g = &cc->cfg->ppgs.v[i];
-		struct sfc_ppg v = { .nr_pairs = (__u8)g->nr_pairs };
+		struct sfc_ppg v;
 
-		for (j = 0; j < g->nr_pairs; j++) {
-			const struct sfc_cfg_pair *pp = sfc_cfg_find_pair(cc->cfg, g->pairs[j]);
-
-			if (!pp)
-				return fail(cc, -EINVAL, "group %s: no pair %s",
-					    g->name, g->pairs[j]);
-			v.pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
-			v.pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
-			v.pairs[j].weight = (__u16)pp->weight;
-			v.pairs[j].correlation = (__u8)pp->correlation;
-		}
+		err = build_ppg(cc, g, &v);
+		if (err)
+			return err;
 		err = map_write(cc->dp->ppgs_fd, cc->slot * SFC_MAX_PPGS + g->id, &v);
 		if (err)
 			return fail(cc, err, "group %s: %s", g->name, strerror(-err));
@@ -643,5 +702,58 @@ int sfc_restore(struct sfc_config *cfg, const char *pin_root,
 	sfc_config_init(&empty);
 	ret = sfc_commit(&empty, cfg, pin_root, NULL, NULL, err, errlen);
 	sfc_config_free(&empty);
+	return ret;
+}
+
+/*
+ * Ports, MACs and filters are shared by both slots: a change that only
+ * adds or removes ports the live slot does not name (txn.c decides) is
+ * written in place, without a switch and so without waiting out the
+ * previous switch's grace period. Anything else, or a data plane that is
+ * not running old's generation, goes through sfc_commit.
+ */
+int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
+		     const char *pin_root, sfc_save_fn save, void *ctx,
+		     char *err, size_t errlen)
+{
+	struct compile_ctx cc = { .cfg = new, .err = err, .errlen = errlen };
+	struct sfc_global g;
+	struct sfc_dp dp;
+	int ret;
+
+	ret = sfc_dp_load(&dp, pin_root);
+	if (ret) {
+		snprintf(err, errlen, "loading the data plane at %s: %s",
+			 pin_root, strerror(-ret));
+		return ret;
+	}
+	cc.dp = &dp;
+	ret = read_global(&cc, &g);
+	if (ret || !old->generation || g.generation != old->generation) {
+		sfc_dp_close(&dp);
+		return ret ? ret : sfc_commit(old, new, pin_root, save, ctx,
+					      err, errlen);
+	}
+	cc.generation = g.generation;
+	ret = resolve_devices(&cc);
+	if (!ret)
+		ret = write_ports(&cc, old);
+	if (!ret)
+		ret = attach_devices(&cc);
+	if (!ret && save) {
+		new->generation = cc.generation;
+		ret = save(new, ctx);
+		if (ret)
+			fail(&cc, ret, "saving the configuration: %s", strerror(-ret));
+	}
+	if (ret) {
+		undo_stage(&cc, old);
+	} else {
+		new->generation = cc.generation;
+		cleanup_ports(&cc);
+		cleanup_macs(&cc);
+	}
+	free(cc.ifindex);
+	sfc_dp_close(&dp);
 	return ret;
 }

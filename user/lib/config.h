@@ -51,10 +51,33 @@ struct sfc_cfg_pair {
 	uint32_t weight;		/* 1..65535, default 1 */
 };
 
+enum sfc_fail_mode {
+	SFC_FAIL_CLOSE = 0,	/* no healthy instance: drop (default: a
+				 * security function is never bypassed unasked) */
+	SFC_FAIL_OPEN,		/* no healthy instance: skip the hop */
+};
+
+/* Health checks of a group's instances: ICMP echo probes sent into each
+ * pair's ingress port, expected back on its egress port. */
+struct sfc_cfg_health {
+	bool enabled;
+	uint32_t interval_ms;	/* default 1000 */
+	uint32_t timeout_ms;	/* default 500, < interval */
+	uint32_t rise;		/* successes to come back up, default 2 */
+	uint32_t fall;		/* failures to go down, default 3 */
+	uint8_t probe_src[4];	/* IPv4 of the probes, default 169.254.255.1 */
+	uint8_t probe_dst[4];	/* default 169.254.255.2 */
+};
+
 struct sfc_cfg_ppg {
 	char name[SFC_NAME_MAX];
 	int nr_pairs;
 	char pairs[SFC_MAX_PAIRS][SFC_NAME_MAX];
+	uint32_t lb_fields;	/* SFC_LB_* (uapi/sfc_maps.h), 0 = default */
+	bool asymmetric;	/* lb-symmetric off: for comparison only */
+	bool tap;		/* networking-sfc tap_enabled */
+	enum sfc_fail_mode fail_mode;
+	struct sfc_cfg_health health;
 	uint32_t id;		/* 1..SFC_MAX_PPGS-1, stable; 0 = unassigned */
 };
 
@@ -111,6 +134,13 @@ struct sfc_cfg_chain *sfc_cfg_find_chain(const struct sfc_config *c, const char 
 bool sfc_cfg_port_is_vnf(const struct sfc_config *c, const struct sfc_cfg_port *p);
 
 /*
+ * Whether pairs and classifiers may name the port before it exists
+ * (pending): names with a '/' are workloads an orchestrator adds and
+ * removes, NAMESPACE/POD from sfc-cni. See sfc_config_active (txn.h).
+ */
+bool sfc_port_may_pend(const char *name);
+
+/*
  * Checks the whole configuration: names, references, ranges, uniqueness,
  * limits, and the rules of the data plane (a chain has 1..SFC_MAX_HOPS
  * groups, no port is a return port twice in one chain, ...). Returns 0,
@@ -120,5 +150,41 @@ int sfc_config_validate(const struct sfc_config *c, char *err, size_t errlen);
 
 /* Gives every resource whose id is 0 the lowest free id; keeps others. */
 int sfc_config_assign_ids(struct sfc_config *c, char *err, size_t errlen);
+
+/* ---- port pair group defaults and lb_fields (load balancing) ---- */
+
+/* What a group gets unless told otherwise (and export leaves out). */
+#define SFC_PPG_HEALTH_INTERVAL_MS	1000
+#define SFC_PPG_HEALTH_TIMEOUT_MS	500
+#define SFC_PPG_HEALTH_RISE		2
+#define SFC_PPG_HEALTH_FALL		3
+#define SFC_PPG_PROBE_SRC	0xa9feff01u	/* 169.254.255.1, host order */
+#define SFC_PPG_PROBE_DST	0xa9feff02u	/* 169.254.255.2 */
+
+/*
+ * Sets every field of g but its name, pairs and id to the defaults:
+ * lb_fields 0 (SFC_LB_DEFAULT), symmetric, not a tap, fail-close, health
+ * checks off with the interval, timeout, rise, fall and probe addresses
+ * above. Groups created or loaded get them before their own values.
+ */
+void sfc_cfg_ppg_defaults(struct sfc_cfg_ppg *g);
+
+/*
+ * lb_fields in networking-sfc's text form, "ip_src&ip_dst&tcp_src&tcp_dst":
+ * names from eth_src eth_dst ip_src ip_dst tcp_src tcp_dst udp_src udp_dst
+ * joined by '&' (or ','); tcp_ and udp_ name the same SFC_LB_L4_* bit.
+ * "" and a set equal to SFC_LB_DEFAULT give 0 (the default). Returns 0, or
+ * -EINVAL with a message naming the bad field; *out is untouched then.
+ */
+int sfc_lb_fields_parse(const char *s, uint32_t *out, char *err,
+			size_t errlen);
+/*
+ * The canonical form (the order above, tcp_ for L4; 0 as the default set),
+ * which parses back to the same value. -EINVAL for a bit without a name,
+ * -ENOSPC when buf is too small.
+ */
+int sfc_lb_fields_format(uint32_t fields, char *buf, size_t len);
+/* The name of one SFC_LB_* bit ("ip_src", "tcp_src"), or NULL. */
+const char *sfc_lb_field_name(uint32_t bit);
 
 #endif /* SFC_CONFIG_H */

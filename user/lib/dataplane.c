@@ -171,10 +171,12 @@ struct pin_slot {
 	{ SFC_MAP_PPGS, &(dp)->ppgs_fd },				\
 	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\
 	{ SFC_MAP_HOP_STATS, &(dp)->hop_stats_fd },			\
+	{ SFC_MAP_STICKY, &(dp)->sticky_fd },				\
+	{ SFC_MAP_HEALTH, &(dp)->health_fd },				\
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 }
-#define NR_PINS 13
+#define NR_PINS 15
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

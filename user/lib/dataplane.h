@@ -26,6 +26,8 @@ struct sfc_dp {
 	int ppgs_fd;
 	int flows_fd;
 	int hop_stats_fd;
+	int sticky_fd;
+	int health_fd;
 	int prog_fd;		/* sfc_tc_ingress: every port */
 	int egress_prog_fd;	/* sfc_tc_egress: VNF ports */
 };
