@@ -102,13 +102,18 @@ static __always_inline int addr_cmp(const __be32 *a, const __be32 *b)
 	return 0;
 }
 
-/* The flow's identity in a group, the same from both ends. */
+/*
+ * The flow's identity in a group, the same from both ends -- except in an
+ * asymmetric group, where each direction keeps its own entry (otherwise
+ * the shared entry would make it symmetric after all).
+ */
 static __always_inline void sticky_key_of(struct sfc_sticky_key *k,
 					  const struct sfc_pkt *pkt,
 					  const struct sfc_ppg *ppg)
 {
 	int c = addr_cmp(pkt->saddr, pkt->daddr);
-	bool src_low = c < 0 || (c == 0 && pkt->sport <= pkt->dport);
+	bool src_low = c < 0 || (c == 0 && pkt->sport <= pkt->dport) ||
+		       (ppg->flags & SFC_PPG_F_ASYMMETRIC);
 
 	k->ppg_id = ppg->id;
 	k->family = pkt->l3_proto == ETH_P_IP ? 4 : 6;
