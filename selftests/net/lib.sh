@@ -307,3 +307,45 @@ iperf_tcp() {
 iperf_bytes() {
 	jq '.end.sum_received.bytes | floor' "$1" 2>/dev/null
 }
+
+# vnf_stateful_fw VAR HOST_IN HOST_OUT CLIENT: a two-port VNF that is a
+# stateful firewall: a Linux bridge between its ports, br_netfilter on,
+# nftables accepting new connections only from CLIENT and otherwise only
+# packets of connections it has seen (strict TCP tracking). A reply that
+# reaches an instance which did not see the request is dropped, which is
+# what makes symmetric load balancing observable.
+vnf_stateful_fw() {
+	local var=$1 ns
+	setup_ns "$var" || return 1
+	ns=${!var}
+	veth_pair "$ns" in "$HOST" "$2" && veth_pair "$ns" out "$HOST" "$3" || return 1
+	ip -n "$ns" link add br type bridge && ip -n "$ns" link set br up &&
+		ip -n "$ns" link set in master br && ip -n "$ns" link set out master br ||
+		return 1
+	ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1 \
+		net.netfilter.nf_conntrack_tcp_loose=0 || return 1
+	ip netns exec "$ns" nft -f - <<-NFT
+		table inet vnf {
+			chain through {
+				type filter hook forward priority 0; policy drop;
+				ct state established,related accept
+				ip saddr $4 ct state new accept
+			}
+		}
+	NFT
+}
+
+# send_udp_flows NS DST_MAC DST_IP DPORT FIRST_SPORT COUNT: one datagram
+# per flow (distinct source ports), sent by scapy from eth0 of NS.
+send_udp_flows() {
+	ip netns exec "$1" $PYTHON - "$2" "$3" "$4" "$5" "$6" <<-'PY'
+		import sys
+		from scapy.all import Ether, IP, UDP, Raw, sendp, get_if_hwaddr, get_if_addr
+		mac, dst, dport, first, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+		    int(sys.argv[4]), int(sys.argv[5])
+		src, smac = get_if_addr("eth0"), get_if_hwaddr("eth0")
+		sendp([Ether(src=smac, dst=mac) / IP(src=src, dst=dst) /
+		       UDP(sport=first + i, dport=dport) / Raw(b"sfc-flow")
+		       for i in range(n)], iface="eth0", verbose=False)
+	PY
+}
