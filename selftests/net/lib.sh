@@ -319,8 +319,8 @@ vnf_stateful_fw() {
 	setup_ns "$var" || return 1
 	ns=${!var}
 	veth_pair "$ns" in "$HOST" "$2" && veth_pair "$ns" out "$HOST" "$3" || return 1
-	ip -n "$ns" link add br type bridge && ip -n "$ns" link set br up &&
-		ip -n "$ns" link set in master br && ip -n "$ns" link set out master br ||
+	ip -n "$ns" link add fwbr type bridge && ip -n "$ns" link set fwbr up &&
+		ip -n "$ns" link set in master fwbr && ip -n "$ns" link set out master fwbr ||
 		return 1
 	ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1 \
 		net.netfilter.nf_conntrack_tcp_loose=0 || return 1
