@@ -51,6 +51,10 @@ SFCCTL_SRCS := $(wildcard user/sfcctl/*.c)
 SFCCTL_OBJS := $(patsubst %.c,$(O)/%.o,$(SFCCTL_SRCS))
 SFCCTL      := $(O)/sfcctl
 
+CNI_SRCS  := $(wildcard user/sfc-cni/*.c)
+CNI_OBJS  := $(patsubst %.c,$(O)/%.o,$(CNI_SRCS))
+SFC_CNI   := $(O)/sfc-cni
+
 UNIT_SRCS := $(wildcard selftests/unit/*.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/selftests/unit/%,$(UNIT_SRCS))
 
@@ -71,7 +75,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 bpf: $(BPF_OBJS) $(BPF_SKELS)
-user: $(SFCCTL) $(UNIT_BINS)
+user: $(SFCCTL) $(SFC_CNI) $(UNIT_BINS)
 kmod: $(KMOD)
 
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
@@ -94,6 +98,12 @@ $(LIBSFC): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(SFCCTL): $(SFCCTL_OBJS) $(LIBSFC)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+
+$(CNI_OBJS): $(wildcard user/sfc-cni/*.h)
+
+$(SFC_CNI): $(CNI_OBJS) $(LIBSFC)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
 

@@ -3,11 +3,12 @@
 #
 # sfcctl's configuration commands against a real data plane.
 #
-#   host ns: veths p1..p8 and w1..w20 (peers q*, x*): devices for ports
+#   host ns: veths p1..p10 and w1..w20 (peers q*, x*): devices for ports
 #   app1 p1, app2 p2 (workloads with MACs), edge p6 (no MAC),
 #   pp1 = v1i p3 / v1o p4, pp2 = v2 p5 (one port); g1 [pp1], g2 [pp2]
 #   c1: g1, g2, fc1 (tcp from app1), symmetric
 #   c2: g2, fc2 (icmpv6 to app2), chain-id 42, end direct
+#   (p9, p10: a tap pair for a while, in test_groups)
 #
 # Checks: a valid configuration built on the command line, shown in text
 # and JSON (the export format); every kind of bad input refused with exit
@@ -16,6 +17,8 @@
 # apply -f of an export is a no-op, apply of an edited one changes just
 # that and keeps ids; restore; 20 concurrent writers all land; sfcctl
 # killed (-9) at random points leaves the old or the new configuration.
+# Port pair groups: the load-balancing, health-check and tap keywords, in
+# the export and in show, with each instance's health from sfc_health.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -28,7 +31,7 @@ defer "rm -rf '$TMP'"
 setup() {
 	local i
 	setup_ns HOST || return 1
-	for i in $(seq 8); do
+	for i in $(seq 10); do
 		ip -n "$HOST" link add "p$i" type veth peer name "q$i" &&
 			ip -n "$HOST" link set "p$i" up || return 1
 	done
@@ -78,7 +81,10 @@ test_show() {
 		"$(sfc "$HOST" export | jq -cS '.port_pairs')" \
 		"$(sfc "$HOST" -j port-pair list | jq -cS .)"
 	check_eq "a port pair group list" "g1 g2" \
-		"$(sfc "$HOST" port-pair-group | awk '{ print $2 }' | xargs)"
+		"$(sfc "$HOST" port-pair-group | awk '/^port-pair-group/ { print $2 }' | xargs)"
+	check_eq "... with a line per instance" \
+		"    instance pp2 weight 3 health up transitions 0" \
+		"$(sfc "$HOST" port-pair-group list | sed -n 4p)"
 	sfc "$HOST" port-chain help | grep -q '^Usage: sfcctl port-chain'
 	log_test $? "port-chain help"
 	sfc "$HOST" flow-classifier add help | grep -q 'destination-port N\[-M\]'
@@ -178,6 +184,72 @@ test_bad_input() {
 	refused "a VNF port as logical source port" \
 		"port v1i is a VNF port (port pair pp1)" \
 		flow-classifier add fcx logical-source-port v1i
+
+	# port pair groups: load balancing, health checks, taps
+	refused "an unknown lb field" "bad lb field 'mac': expected eth_src," \
+		port-pair-group set g1 lb-fields 'ip_src&mac'
+	refused "an unknown lb field, comma-separated" "bad lb field 'ip'" \
+		port-pair-group add gx port-pair pp1 lb-fields ip,ip_dst
+	refused "an empty lb field" "bad lb field ''" \
+		port-pair-group set g1 lb-fields 'ip_src&&ip_dst'
+	refused "a bad lb-symmetric" "lb-symmetric: bad value 'yes'" \
+		port-pair-group set g1 lb-symmetric yes
+	refused "a bad tap" "tap: bad value '1': expected on or off" \
+		port-pair-group set g1 tap 1
+	refused "a bad fail mode" "bad value 'half': expected open or close" \
+		port-pair-group set g1 fail-mode half
+	refused "a bad health-check" "health-check: bad value 'yes'" \
+		port-pair-group set g1 health-check yes
+	refused "a health interval below 100 ms" \
+		"health-interval: bad number '99': expected 100..3600000" \
+		port-pair-group set g1 health-interval 99
+	refused "a health interval above an hour" \
+		"bad number '3600001': expected 100..3600000" \
+		port-pair-group set g1 health-interval 3600001
+	refused "a health timeout not below the interval" \
+		"port pair group g1: health-timeout 1000 ms is not below health-interval 1000 ms" \
+		port-pair-group set g1 health-check on health-timeout 1000
+	refused "an interval not above the default timeout" \
+		"health-timeout 500 ms is not below health-interval 500 ms" \
+		port-pair-group set g1 health-interval 500
+	refused "health-rise 0" "health-rise: bad number '0': expected 1..100" \
+		port-pair-group set g1 health-rise 0
+	refused "health-fall 101" "health-fall: bad number '101': expected 1..100" \
+		port-pair-group set g1 health-fall 101
+	refused "a bad probe address" "probe-src: bad address '10.0.0'" \
+		port-pair-group set g1 probe-src 10.0.0
+	refused "an IPv6 probe address" "probe-dst: bad address 'fd00::1'" \
+		port-pair-group set g1 probe-dst fd00::1
+	refused "a multicast probe address" \
+		"bad address '224.0.0.5': not a unicast IPv4 address" \
+		port-pair-group set g1 probe-dst 224.0.0.5
+	refused "one address for both probe ends" \
+		"probe-src and probe-dst are both 169.254.255.2" \
+		port-pair-group set g1 probe-src 169.254.255.2
+	refused "a chain of tap groups only" \
+		"port chain c2 has only tap groups: nothing forwards its traffic" \
+		port-pair-group set g2 tap on
+	refused "a pair in a tap group and a chain group" \
+		"port pair pp1 is in tap group gx and in group g1: a port cannot be both a tap return port and a chain return port" \
+		port-pair-group add gx port-pair pp1 tap on
+	refused "a port pair weight of 65536" \
+		"weight: bad number '65536': expected 1..65535" \
+		port-pair set pp1 weight 65536
+	jq '.port_pair_groups[0].port_pair_group_parameters.health_check.rise = 0' \
+		"$TMP/before.json" >"$TMP/bad.json"
+	refused "apply with a bad health check parameter" \
+		"port_pair_groups[0].port_pair_group_parameters.health_check.rise: bad number '0'" \
+		apply -f "$TMP/bad.json"
+	jq '.port_pair_groups[1].port_pair_group_parameters.lb_fields = "ip_src&vlan"' \
+		"$TMP/before.json" >"$TMP/bad.json"
+	refused "apply with an unknown lb field" \
+		"port_pair_groups[1].port_pair_group_parameters.lb_fields: bad lb field 'vlan'" \
+		apply -f "$TMP/bad.json"
+	jq '.port_pair_groups[0].tap_enabled = "yes"' \
+		"$TMP/before.json" >"$TMP/bad.json"
+	refused "apply with a non-boolean tap_enabled" \
+		"port_pair_groups[0].tap_enabled: expected a boolean" \
+		apply -f "$TMP/bad.json"
 
 	# chains
 	refused "a chain without groups" "missing 'port-pair-group PPG'" \
@@ -282,6 +354,77 @@ test_attach_detach() {
 		"$(sfc "$HOST" -j status | jq '[.ports[] | select(.attached)] | length')"
 }
 
+# le_bytes N VALUE: VALUE as N little-endian hex bytes, for bpftool.
+le_bytes() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '%02x ' $((($2 >> (8 * i)) & 255))
+	done
+}
+
+# The new group keywords on the command line, in the export (defaults left
+# out) and in show, with the health `sfcctl health` would have written;
+# then a tap group; everything undone at the end.
+test_groups() {
+	local key since line _
+	sfc "$HOST" export >"$TMP/groups.json"
+	sfc "$HOST" port-pair-group set g1 lb-fields 'udp_dst&ip_src,eth_dst' \
+		lb-symmetric off fail-mode open health-check on \
+		health-interval 2000 health-timeout 300 health-rise 4 \
+		health-fall 5 probe-src 192.0.2.1 probe-dst 192.0.2.2
+	log_test $? "port-pair-group set with every load-balancing keyword"
+	check_eq "... exported in networking-sfc's form" \
+		'{"lb_fields":"eth_dst&ip_src&tcp_dst","symmetric":false,"fail_mode":"open","health_check":{"enabled":true,"interval_ms":2000,"timeout_ms":300,"rise":4,"fall":5,"probe_src":"192.0.2.1","probe_dst":"192.0.2.2"}}' \
+		"$(sfc "$HOST" export | jq -c '.port_pair_groups[0].port_pair_group_parameters')"
+	check_eq "... shown in command-line words" \
+		"port-pair-group g1 port-pair pp1 lb-fields eth_dst&ip_src&tcp_dst lb-symmetric off fail-mode open health-check on health-interval 2000 health-timeout 300 health-rise 4 health-fall 5 probe-src 192.0.2.1 probe-dst 192.0.2.2 id 1" \
+		"$(sfc "$HOST" port-pair-group show g1 | head -1)"
+	check_eq "-j show is the export's object and the instances" \
+		"$(sfc "$HOST" export | jq -cS '.port_pair_groups[0]')" \
+		"$(sfc "$HOST" -j port-pair-group show g1 | jq -cS 'del(.instances)')"
+	check_eq "an instance without a health entry is up" \
+		'[{"port_pair":"pp1","weight":1,"health":"up","transitions":0}]' \
+		"$(sfc "$HOST" -j port-pair-group show g1 | jq -c .instances)"
+
+	# As `sfcctl health` records pp1 (ingress p3) going down 5 s ago.
+	key=$(le_bytes 4 "$(ip -n "$HOST" -j link show p3 | jq '.[0].ifindex')")
+	read -r since _ </proc/uptime	# CLOCK_BOOTTIME, in s with 2 decimals
+	since=$(((${since/./} - 500) * 10000000))
+	bpftool map update pinned "$SFC_PIN/sfc_health" key hex $key \
+		value hex 01 00 00 00 $(le_bytes 4 3) $(le_bytes 8 "$since")
+	log_test $? "an entry in sfc_health"
+	check_eq "-j show: the instance is down, 3 transitions, since 5..59 s" \
+		'{"port_pair":"pp1","weight":1,"health":"down","transitions":3,"since_s":true}' \
+		"$(sfc "$HOST" -j port-pair-group show g1 |
+		   jq -c '.instances[0] | .since_s |= (. >= 5 and . < 60)')"
+	line=$(sfc "$HOST" port-pair-group show g1 | sed -n 2p)
+	[[ $line =~ ^"    instance pp1 weight 1 health down transitions 3 since "[0-9]+"s ago"$ ]]
+	log_test $? "text show: $line"
+	bpftool map delete pinned "$SFC_PIN/sfc_health" key hex $key
+
+	sfc "$HOST" port add t1 dev p9 && sfc "$HOST" port add t2 dev p10 &&
+		sfc "$HOST" port-pair add ppt ingress t1 egress t2 &&
+		sfc "$HOST" port-pair-group add gt port-pair ppt tap on &&
+		sfc "$HOST" port-chain set c1 port-pair-group g1 \
+			port-pair-group gt port-pair-group g2
+	log_test $? "a tap group as a hop of a chain"
+	check_eq "... exported as tap_enabled" true \
+		"$(sfc "$HOST" export | jq '.port_pair_groups[2].tap_enabled')"
+
+	sfc "$HOST" port-pair-group set g1 lb-fields 'ip_src&ip_dst&tcp_src&tcp_dst' \
+		lb-symmetric on fail-mode close health-check off \
+		health-interval 1000 health-timeout 500 health-rise 2 \
+		health-fall 3 probe-src 169.254.255.1 probe-dst 169.254.255.2
+	check_eq "set back to the defaults, nothing of them is exported" false \
+		"$(sfc "$HOST" export | jq '.port_pair_groups[0] | has("port_pair_group_parameters")')"
+	sfc "$HOST" port-chain set c1 port-pair-group g1 port-pair-group g2 &&
+		sfc "$HOST" port-pair-group del gt && sfc "$HOST" port-pair del ppt &&
+		sfc "$HOST" port del t1 && sfc "$HOST" port del t2
+	check_eq "all undone: the export is the old one (but the generation)" \
+		"$(jq -S 'del(.generation)' "$TMP/groups.json")" \
+		"$(sfc "$HOST" export | jq -S 'del(.generation)')"
+}
+
 # 20 writers at once: the lock serialises them, none is lost.
 test_concurrent_writers() {
 	local i pids=() fails=0
@@ -326,6 +469,7 @@ setup || skip "could not build the topology"
 configure
 log_test $? "a valid configuration on the command line"
 test_show
+test_groups
 test_bad_input
 test_apply_export_restore
 test_attach_detach

@@ -16,6 +16,7 @@
 #include "config_schema.h"
 #include "state.h"
 #include "tap.h"
+#include "uapi/sfc_maps.h"
 
 /*
  * Two workloads, three VNFs (two two-port instances in g1, a one-port one
@@ -228,6 +229,50 @@ static const struct script_case {
 	  "port-pair-group gx", "port chain c9 lists port pair group gx twice" },
 	{ "port-chain c2 correlation nsh",
 	  "port chain c2: correlation nsh is not supported yet" },
+	/* load balancing and health checks */
+	{ "port-pair-group g1 lb-fields eth_src,udp_dst lb-symmetric off "
+	  "fail-mode open health-check on health-interval 100 "
+	  "health-timeout 99 health-rise 100 health-fall 1 "
+	  "probe-src 10.0.0.1 probe-dst 10.0.0.2", NULL },
+	{ "port-pair pp1 weight 65535", NULL },
+	{ "port-pair pp1 weight 65536",
+	  "bad number '65536': expected 1..65535" },
+	{ "port-pair-group g1 lb-fields ip_src&mac",
+	  "bad lb field 'mac': expected eth_src, eth_dst, ip_src, ip_dst, tcp_src, tcp_dst, udp_src or udp_dst" },
+	{ "port-pair-group g1 lb-fields ip_src&", "bad lb field ''" },
+	{ "port-pair-group g1 lb-symmetric yes", "bad value 'yes': expected on or off" },
+	{ "port-pair-group g1 fail-mode half",
+	  "bad value 'half': expected open or close" },
+	{ "port-pair-group g1 health-timeout 1000",
+	  "port pair group g1: health-timeout 1000 ms is not below health-interval 1000 ms" },
+	{ "port-pair-group g1 health-interval 400",
+	  "port pair group g1: health-timeout 500 ms is not below health-interval 400 ms" },
+	{ "port-pair-group g1 health-interval 99",
+	  "bad number '99': expected 100..3600000" },
+	{ "port-pair-group g1 health-interval 3600001",
+	  "bad number '3600001': expected 100..3600000" },
+	{ "port-pair-group g1 health-rise 0", "bad number '0': expected 1..100" },
+	{ "port-pair-group g1 health-rise 101", "bad number '101': expected 1..100" },
+	{ "port-pair-group g1 health-fall 0", "bad number '0': expected 1..100" },
+	{ "port-pair-group g1 health-fall 101", "bad number '101': expected 1..100" },
+	{ "port-pair-group g1 probe-src 10.1", "bad address '10.1': expected an IPv4 address" },
+	{ "port-pair-group g1 probe-dst fd00::1", "bad address 'fd00::1': expected an IPv4 address" },
+	{ "port-pair-group g1 probe-dst 224.0.0.1",
+	  "bad address '224.0.0.1': not a unicast IPv4 address" },
+	{ "port-pair-group g1 probe-src 127.0.0.1", "not a unicast IPv4 address" },
+	{ "port-pair-group g1 probe-src 169.254.255.2",
+	  "port pair group g1: probe-src and probe-dst are both 169.254.255.2" },
+	/* tap groups */
+	{ "port v9 dev h9; port-pair ppt ingress v9 egress v9;"
+	  "port-pair-group gt port-pair ppt tap on; port-chain c1 port-pair-group gt",
+	  NULL },
+	{ "port-pair-group g2 tap on",
+	  "port chain c2 has only tap groups: nothing forwards its traffic" },
+	{ "port-pair-group gt port-pair pp1 tap on",
+	  "port pair pp1 is in tap group gt and in group g1: a port cannot be both a tap return port and a chain return port" },
+	{ "port v9 dev h9; port-pair ppt ingress v9 egress v1o;"
+	  "port-pair-group gt port-pair ppt tap on",
+	  "port v1o is in tap group gt (port pair ppt) and in group g1 (port pair pp1): a port cannot be both" },
 };
 
 static void test_scripts(void)
@@ -299,6 +344,26 @@ static void break_ppg_id(struct sfc_config *c)
 	c->ppgs.v[1].id = SFC_MAX_PPGS;
 }
 
+static void break_lb_fields(struct sfc_config *c)
+{
+	c->ppgs.v[0].lb_fields = SFC_LB_IP_SRC | 0x40;
+}
+
+static void break_fail_mode(struct sfc_config *c)
+{
+	c->ppgs.v[0].fail_mode = 7;
+}
+
+static void break_rise(struct sfc_config *c)
+{
+	c->ppgs.v[1].health.rise = 0;
+}
+
+static void break_probe(struct sfc_config *c)
+{
+	memset(c->ppgs.v[1].health.probe_dst, 0, 4);
+}
+
 /* One more port than the data plane has ids for. */
 static void too_many_ports(struct sfc_config *c)
 {
@@ -345,6 +410,14 @@ static const struct fn_case {
 	  "ports app1 and app2 have the same id 3" },
 	{ "a group id beyond the data plane", break_ppg_id,
 	  "port pair group g2: id: bad number '256': expected 1..255" },
+	{ "lb_fields with a bit without a name", break_lb_fields,
+	  "port pair group g1: lb-fields: bad lb field '0x44'" },
+	{ "an unknown fail mode", break_fail_mode,
+	  "port pair group g1: fail-mode: bad value '7'" },
+	{ "rise 0", break_rise,
+	  "port pair group g2: health-rise: bad number '0': expected 1..100" },
+	{ "probe-dst 0.0.0.0", break_probe,
+	  "port pair group g2: probe-dst: bad address '0.0.0.0': not a unicast" },
 	{ "more ports than ids", too_many_ports,
 	  "too many ports: the data plane holds 1023" },
 	{ "more ports than the data plane holds", too_many_ports_with_ids,
@@ -425,6 +498,37 @@ static const struct json_case {
 	  "port_pairs[0].service_function_parameters: expected an object" },
 	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pairs\": [\"a\", 1]}]}",
 	  "port_pair_groups[0].port_pairs[1]: expected a string" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"tap_enabled\": 1}]}",
+	  "port_pair_groups[0].tap_enabled: expected a boolean" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"lb_fields\": \"ip_src&mac\"}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.lb_fields: bad lb field 'mac'" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"symmetric\": \"no\"}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.symmetric: expected a boolean" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"fail_mode\": \"half\"}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.fail_mode: bad value 'half': expected open or close" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"health_check\": {\"interval_ms\": \"1000\"}}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.health_check.interval_ms: expected an integer" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"health_check\": {\"fall\": 101}}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.health_check.fall: bad number '101': expected 1..100" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"health_check\": {\"probe_src\": \"10.0.0.256\"}}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.health_check.probe_src: bad address '10.0.0.256'" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"health_check\": {\"colour\": 1}}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.health_check.colour: unknown key" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"health_check\": true}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.health_check: expected an object" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"health_check\": {}}]}",
+	  "port_pair_groups[0].health_check: unknown key" },
+	{ "{\"port_pair_groups\": [{\"name\": \"g\", \"port_pair_group_parameters\":"
+	  " {\"enabled\": true}}]}",
+	  "port_pair_groups[0].port_pair_group_parameters.enabled: unknown key" },
 	{ "{\"port_chains\": [{\"name\": \"c\", \"chain_parameters\":"
 	  " {\"symmetric\": \"yes\"}}]}",
 	  "port_chains[0].chain_parameters.symmetric: expected a boolean" },
@@ -493,6 +597,155 @@ static void test_good_and_round_trip(void)
 	free(again);
 	sfc_config_free(&back);
 	sfc_config_free(&c);
+}
+
+/* Every new group field away from its default, in networking-sfc's form. */
+static const char lb_json[] =
+	"{ \"port_pair_groups\": [\n"
+	"    { \"name\": \"g1\", \"port_pairs\": [ \"pp1\" ], \"tap_enabled\": true,\n"
+	"      \"port_pair_group_parameters\": {\n"
+	"        \"lb_fields\": \"udp_dst,eth_src&ip_dst\", \"symmetric\": false,\n"
+	"        \"fail_mode\": \"open\", \"health_check\": { \"enabled\": true,\n"
+	"          \"interval_ms\": 2000, \"timeout_ms\": 300, \"rise\": 4,\n"
+	"          \"fall\": 5, \"probe_src\": \"192.0.2.1\",\n"
+	"          \"probe_dst\": \"192.0.2.2\" } } },\n"
+	"    { \"name\": \"g2\", \"port_pairs\": [ \"pp1\" ],\n"
+	"      \"port_pair_group_parameters\": {\n"
+	"        \"lb_fields\": \"tcp_dst&udp_src&ip_dst&ip_src\", \"symmetric\": true,\n"
+	"        \"fail_mode\": \"close\", \"health_check\": { \"enabled\": false,\n"
+	"          \"interval_ms\": 1000, \"timeout_ms\": 500, \"rise\": 2,\n"
+	"          \"fall\": 3, \"probe_src\": \"169.254.255.1\",\n"
+	"          \"probe_dst\": \"169.254.255.2\" } } },\n"
+	"    { \"name\": \"g3\", \"port_pairs\": [ \"pp1\" ],\n"
+	"      \"port_pair_group_parameters\": { \"lb_fields\": \"\",\n"
+	"        \"health_check\": { \"rise\": 7 } } } ] }\n";
+
+/* What g1 of lb_json exports: canonical lb_fields, keys in table order. */
+static const char lb_export[] =
+	"      \"tap_enabled\": true,\n"
+	"      \"port_pair_group_parameters\": {\n"
+	"        \"lb_fields\": \"eth_src&ip_dst&tcp_dst\",\n"
+	"        \"symmetric\": false,\n"
+	"        \"fail_mode\": \"open\",\n"
+	"        \"health_check\": {\n"
+	"          \"enabled\": true,\n"
+	"          \"interval_ms\": 2000,\n"
+	"          \"timeout_ms\": 300,\n"
+	"          \"rise\": 4,\n"
+	"          \"fall\": 5,\n"
+	"          \"probe_src\": \"192.0.2.1\",\n"
+	"          \"probe_dst\": \"192.0.2.2\"\n"
+	"        }\n"
+	"      }\n";
+
+static void test_group_fields(void)
+{
+	static const uint8_t src[4] = { 192, 0, 2, 1 }, dst[4] = { 192, 0, 2, 2 };
+	struct sfc_config c, back;
+	const struct sfc_cfg_ppg *g;
+	char *text, *again, err[512] = "";
+	const char *g2, *g3;
+
+	TAP_CHECK(!sfc_config_from_text(lb_json, strlen(lb_json), &c, err,
+					 sizeof(err)),
+		  "group fields parse%s%s", err[0] ? " # got: " : "", err);
+	g = &c.ppgs.v[0];
+	TAP_CHECK(g->tap && g->asymmetric && g->fail_mode == SFC_FAIL_OPEN &&
+		  g->lb_fields == (SFC_LB_ETH_SRC | SFC_LB_IP_DST | SFC_LB_L4_DST) &&
+		  g->health.enabled && g->health.interval_ms == 2000 &&
+		  g->health.timeout_ms == 300 && g->health.rise == 4 &&
+		  g->health.fall == 5 && !memcmp(g->health.probe_src, src, 4) &&
+		  !memcmp(g->health.probe_dst, dst, 4),
+		  "... into the model (udp_dst is the L4 destination bit)");
+	TAP_CHECK(!c.ppgs.v[1].lb_fields && !c.ppgs.v[2].lb_fields &&
+		  c.ppgs.v[2].health.rise == 7 &&
+		  c.ppgs.v[2].health.interval_ms == SFC_PPG_HEALTH_INTERVAL_MS,
+		  "the default lb fields, spelt out or empty, are 0; omitted fields get defaults");
+	text = sfc_config_to_text(&c);
+	TAP_CHECK(text && strstr(text, lb_export),
+		  "exported in canonical form and table order");
+	g2 = text ? strstr(text, "\"name\": \"g2\"") : NULL;
+	g3 = g2 ? strstr(g2, "\"name\": \"g3\"") : NULL;
+	TAP_CHECK(g3 && strstr(g2, "port_pair_group_parameters") > g3 &&
+		  strstr(g3, "\"health_check\": {\n          \"rise\": 7\n        }"),
+		  "defaults are left out (g2 exports no parameters, g3 only rise)");
+	TAP_CHECK(text && !sfc_config_from_text(text, strlen(text), &back, err,
+						sizeof(err)),
+		  "the export parses back%s%s", err[0] ? " # got: " : "", err);
+	again = sfc_config_to_text(&back);
+	TAP_CHECK(again && text && !strcmp(text, again),
+		  "export -> parse -> export is byte-identical");
+	free(text);
+	free(again);
+	sfc_config_free(&back);
+	sfc_config_free(&c);
+}
+
+static void test_group_defaults(void)
+{
+	struct sfc_cfg_ppg *g, d;
+	struct sfc_config c;
+	char err[256], *text;
+
+	sfc_config_init(&c);
+	g = sfc_cfg_add(&c, SFC_KIND_PPG, "g", err, sizeof(err));
+	TAP_CHECK(g && !g->lb_fields && !g->asymmetric && !g->tap &&
+		  g->fail_mode == SFC_FAIL_CLOSE && !g->health.enabled &&
+		  g->health.interval_ms == 1000 && g->health.timeout_ms == 500 &&
+		  g->health.rise == 2 && g->health.fall == 3 &&
+		  !memcmp(g->health.probe_src, "\xa9\xfe\xff\x01", 4) &&
+		  !memcmp(g->health.probe_dst, "\xa9\xfe\xff\x02", 4),
+		  "a new group has the defaults");
+	memset(&d, 0x5a, sizeof(d));
+	sfc_cfg_ppg_defaults(&d);
+	TAP_CHECK(g && !d.lb_fields && !d.asymmetric && !d.tap &&
+		  d.fail_mode == g->fail_mode &&
+		  d.health.enabled == g->health.enabled &&
+		  d.health.interval_ms == g->health.interval_ms &&
+		  d.health.timeout_ms == g->health.timeout_ms &&
+		  d.health.rise == g->health.rise &&
+		  d.health.fall == g->health.fall &&
+		  !memcmp(d.health.probe_src, g->health.probe_src, 4) &&
+		  !memcmp(d.health.probe_dst, g->health.probe_dst, 4),
+		  "sfc_cfg_ppg_defaults sets every field to them");
+	text = sfc_config_to_text(&c);
+	TAP_CHECK(text && !strstr(text, "tap_enabled") &&
+		  !strstr(text, "port_pair_group_parameters"),
+		  "and exports none of them");
+	free(text);
+	sfc_config_free(&c);
+}
+
+static void test_lb_fields(void)
+{
+	char buf[SFC_VALUE_MAX], err[256];
+	uint32_t v = 99;
+
+	TAP_CHECK(!sfc_lb_fields_parse("", &v, err, sizeof(err)) && !v,
+		  "lb fields: empty is the default (0)");
+	TAP_CHECK(!sfc_lb_fields_parse("udp_src,udp_dst,ip_dst,IP_SRC", &v, err,
+				       sizeof(err)) && !v,
+		  "lb fields: the 5-tuple in any order and spelling is 0");
+	TAP_CHECK(!sfc_lb_fields_parse("eth_dst&tcp_src&udp_src", &v, err,
+				       sizeof(err)) &&
+		  v == (SFC_LB_ETH_DST | SFC_LB_L4_SRC),
+		  "lb fields: tcp_src and udp_src are one bit");
+	v = 5;
+	TAP_CHECK(sfc_lb_fields_parse("ip_src&&ip_dst", &v, err, sizeof(err)) &&
+		  v == 5 && strstr(err, "bad lb field ''"),
+		  "lb fields: an empty name is refused, the value kept");
+	TAP_CHECK(!sfc_lb_fields_format(0, buf, sizeof(buf)) &&
+		  !strcmp(buf, "ip_src&ip_dst&tcp_src&tcp_dst"),
+		  "lb fields: 0 formats as the default set");
+	TAP_CHECK(!sfc_lb_fields_format(SFC_LB_L4_DST | SFC_LB_ETH_SRC, buf,
+					sizeof(buf)) &&
+		  !strcmp(buf, "eth_src&tcp_dst"),
+		  "lb fields: canonical order");
+	TAP_CHECK(sfc_lb_fields_format(0x80, buf, sizeof(buf)) == -EINVAL &&
+		  sfc_lb_fields_format(SFC_LB_ETH_SRC | SFC_LB_ETH_DST, buf, 8) ==
+		  -ENOSPC, "lb fields: unknown bits, short buffer");
+	TAP_CHECK(!strcmp(sfc_lb_field_name(SFC_LB_L4_SRC), "tcp_src") &&
+		  !sfc_lb_field_name(0x80), "lb fields: names of bits");
 }
 
 static void test_ids(void)
@@ -582,6 +835,9 @@ int main(void)
 	test_model_errors();
 	test_name_parsing();
 	test_json_errors();
+	test_group_fields();
+	test_group_defaults();
+	test_lb_fields();
 	test_ids();
 	test_state();
 	return tap_finish();

@@ -32,6 +32,16 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 	       char *err, size_t errlen);
 
 /*
+ * The same for a change of ports only, that no pair, group, classifier or
+ * chain of the live slot names (see txn.c): written in place, without a
+ * generation switch; new->generation stays old's. Falls back to
+ * sfc_commit when the data plane does not run old's generation.
+ */
+int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
+		     const char *pin_root, sfc_save_fn save, void *ctx,
+		     char *err, size_t errlen);
+
+/*
  * Rebuilds the data plane from cfg alone (sfcctl restore): unpins and
  * reloads everything, then commits cfg as if from an empty configuration.
  */

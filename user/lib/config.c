@@ -204,6 +204,11 @@ bool sfc_cfg_port_is_vnf(const struct sfc_config *c,
 	return pair_of_port(c, p->name) != NULL;
 }
 
+bool sfc_port_may_pend(const char *name)
+{
+	return strchr(name, '/') != NULL;
+}
+
 /* ---- stable ids ---- */
 
 /* The fields that hold a stable id, by JSON key. */
@@ -491,6 +496,8 @@ static int check_one_ref(const struct sfc_ref *r, void *ctx)
 
 	if (sfc_cfg_find(x->c, r->attr->ref, r->to))
 		return 0;
+	if (r->attr->ref == SFC_KIND_PORT && sfc_port_may_pend(r->to))
+		return 0;	/* pending: a workload not there yet */
 	return sfc_errf(x->err, x->errlen, "%s %s: %s: unknown %s %s",
 			LABEL(r->from_kind), sfc_res_name(r->from), r->attr->word,
 			LABEL(r->attr->ref), r->to);
@@ -529,6 +536,23 @@ static const char *corr_name(enum sfc_correlation corr)
 	return sfc_enum_name(sfc_correlation_names, corr);
 }
 
+/* A probe that timed out must be over before the next one is sent. */
+static int check_health(const struct sfc_cfg_ppg *g, char *err, size_t errlen)
+{
+	const struct sfc_cfg_health *h = &g->health;
+	const uint8_t *a = h->probe_src;
+
+	if (h->timeout_ms >= h->interval_ms)
+		return sfc_errf(err, errlen,
+				"port pair group %s: health-timeout %u ms is not below health-interval %u ms",
+				g->name, h->timeout_ms, h->interval_ms);
+	if (!memcmp(h->probe_src, h->probe_dst, sizeof(h->probe_src)))
+		return sfc_errf(err, errlen,
+				"port pair group %s: probe-src and probe-dst are both %u.%u.%u.%u",
+				g->name, a[0], a[1], a[2], a[3]);
+	return 0;
+}
+
 static int check_group(const struct sfc_config *c, const struct sfc_cfg_ppg *g,
 		       char *err, size_t errlen)
 {
@@ -538,6 +562,8 @@ static int check_group(const struct sfc_config *c, const struct sfc_cfg_ppg *g,
 	if (!g->nr_pairs)
 		return sfc_errf(err, errlen, "port pair group %s has no port pairs",
 				g->name);
+	if (check_health(g, err, errlen))
+		return -EINVAL;
 	first = sfc_cfg_find_pair(c, g->pairs[0]);
 	for (i = 1; i < g->nr_pairs; i++) {
 		pp = sfc_cfg_find_pair(c, g->pairs[i]);
@@ -551,6 +577,82 @@ static int check_group(const struct sfc_config *c, const struct sfc_cfg_ppg *g,
 	return 0;
 }
 
+/* A port of a pair of a group. */
+struct group_port {
+	const char *port;
+	const struct sfc_cfg_pair *pair;
+	const struct sfc_cfg_ppg *group;
+};
+
+/* By port; in each port's run, chain groups before tap groups. */
+static int cmp_group_port(const void *x, const void *y)
+{
+	const struct group_port *a = x, *b = y;
+	int d = strcmp(a->port, b->port);
+
+	if (!d)
+		d = (int)a->group->tap - (int)b->group->tap;
+	if (!d)
+		d = (a->group > b->group) - (a->group < b->group);
+	if (!d)
+		d = (a->pair > b->pair) - (a->pair < b->pair);
+	return d;
+}
+
+static int tap_conflict(const struct group_port *chain,
+			const struct group_port *tap, char *err, size_t errlen)
+{
+	static const char why[] =
+		"a port cannot be both a tap return port and a chain return port";
+
+	if (chain->pair == tap->pair)
+		return sfc_errf(err, errlen,
+				"port pair %s is in tap group %s and in group %s: %s",
+				tap->pair->name, tap->group->name,
+				chain->group->name, why);
+	return sfc_errf(err, errlen,
+			"port %s is in tap group %s (port pair %s) and in group %s (port pair %s): %s",
+			tap->port, tap->group->name, tap->pair->name,
+			chain->group->name, chain->pair->name, why);
+}
+
+/*
+ * The data plane discards what a tap group's pairs send back, by the port
+ * it comes back on: no such port may also return a chain's traffic.
+ */
+static int check_taps(const struct sfc_config *c, char *err, size_t errlen)
+{
+	struct group_port *v = calloc(c->ppgs.n * SFC_MAX_PAIRS * 2 + 1,
+				      sizeof(*v));
+	const struct sfc_cfg_ppg *g;
+	size_t i, run, n = 0;
+	int j, ret = 0;
+
+	if (!v)
+		return sfc_errf(err, errlen, "out of memory");
+	for (i = 0; i < c->ppgs.n; i++) {
+		g = &c->ppgs.v[i];
+		for (j = 0; j < g->nr_pairs; j++) {
+			const struct sfc_cfg_pair *pp = sfc_cfg_find_pair(c, g->pairs[j]);
+
+			v[n++] = (struct group_port){ pp->ingress, pp, g };
+			v[n++] = (struct group_port){ pp->egress, pp, g };
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_group_port);
+	for (run = 0; run < n && !ret; run = i) {
+		for (i = run; i < n && !strcmp(v[i].port, v[run].port); i++)
+			if (v[i].group->tap && !v[run].group->tap) {
+				ret = tap_conflict(&v[run], &v[i], err, errlen);
+				break;
+			}
+		while (i < n && !strcmp(v[i].port, v[run].port))
+			i++;
+	}
+	free(v);
+	return ret;
+}
+
 static int check_groups(const struct sfc_config *c, char *err, size_t errlen)
 {
 	size_t i;
@@ -558,7 +660,7 @@ static int check_groups(const struct sfc_config *c, char *err, size_t errlen)
 	for (i = 0; i < c->ppgs.n; i++)
 		if (check_group(c, &c->ppgs.v[i], err, errlen))
 			return -EINVAL;
-	return 0;
+	return check_taps(c, err, errlen);
 }
 
 static const char *family_name(int family)
@@ -750,6 +852,18 @@ static int check_fc_owners(const struct sfc_config *c, char *err,
 	return ret;
 }
 
+/* Taps get copies: some other hop must carry the packets themselves. */
+static bool only_taps(const struct sfc_config *c,
+		      const struct sfc_cfg_chain *ch)
+{
+	int hop;
+
+	for (hop = 0; hop < ch->nr_ppgs; hop++)
+		if (!sfc_cfg_find_ppg(c, ch->ppgs[hop])->tap)
+			return false;
+	return true;
+}
+
 static int check_chains(const struct sfc_config *c, char *err, size_t errlen)
 {
 	const struct sfc_cfg_chain *ch;
@@ -760,6 +874,10 @@ static int check_chains(const struct sfc_config *c, char *err, size_t errlen)
 		if (!ch->nr_ppgs)
 			return sfc_errf(err, errlen,
 					"port chain %s has no port pair groups",
+					ch->name);
+		if (only_taps(c, ch))
+			return sfc_errf(err, errlen,
+					"port chain %s has only tap groups: nothing forwards its traffic",
 					ch->name);
 		if (check_return_ports(c, ch, err, errlen))
 			return -EINVAL;

@@ -43,19 +43,28 @@ static struct json_object *value_to_json(const struct sfc_attr *a,
 	return json_object_new_string(text);
 }
 
-/* The object an attribute's key goes in: obj, or its sub-object group. */
+/*
+ * The object an attribute's key goes in: obj, or its sub-object group
+ * ("a.b": b inside a), made when missing.
+ */
 static struct json_object *group_of(struct json_object *obj,
 				    const char *group)
 {
 	struct json_object *sub;
+	char name[128];
+	size_t n;
 
-	if (!group)
-		return obj;
-	if (!json_object_object_get_ex(obj, group, &sub)) {
-		sub = json_object_new_object();
-		json_object_object_add(obj, group, sub);
+	while (group) {
+		n = strcspn(group, ".");
+		snprintf(name, sizeof(name), "%.*s", (int)n, group);
+		if (!json_object_object_get_ex(obj, name, &sub)) {
+			sub = json_object_new_object();
+			json_object_object_add(obj, name, sub);
+		}
+		obj = sub;
+		group = group[n] ? group + n + 1 : NULL;
 	}
-	return sub;
+	return obj;
 }
 
 struct json_object *sfc_res_to_json(enum sfc_kind k, const void *res)
@@ -225,13 +234,16 @@ static int read_list(struct reader *r, const char *path,
 	return 0;
 }
 
-static bool is_group(enum sfc_kind k, const char *key)
+/* Whether some attribute is in group, or in a group inside it. */
+static bool is_group(enum sfc_kind k, const char *group)
 {
 	const struct sfc_kind_info *ki = sfc_kind_info(k);
 	const struct sfc_attr *a;
+	size_t n = strlen(group);
 
 	for (a = ki->attrs; a < ki->attrs + ki->nr_attrs; a++)
-		if (a->group && !strcmp(a->group, key))
+		if (a->group && !strncmp(a->group, group, n) &&
+		    (!a->group[n] || a->group[n] == '.'))
 			return true;
 	return false;
 }
@@ -241,16 +253,20 @@ static int read_members(struct reader *r, const char *path, enum sfc_kind k,
 			const char *group, void *res, struct json_object *obj)
 {
 	const struct sfc_attr *a;
-	char sub[PATH_LEN];
+	char sub[PATH_LEN], inner[PATH_LEN];
 	int ret;
 
 	json_object_object_foreach(obj, key, v) {
 		path_join(sub, "%s.%s", path, key);
 		if (!group && !strcmp(key, "name"))
 			continue;	/* read first, by read_resource */
-		if (!group && is_group(k, key)) {
+		if (group)
+			path_join(inner, "%s.%s", group, key);
+		else
+			path_join(inner, "%s", key);
+		if (is_group(k, inner)) {
 			ret = expect_type(r, sub, v, json_type_object) ?:
-			      read_members(r, sub, k, key, res, v);
+			      read_members(r, sub, k, inner, res, v);
 		} else {
 			a = sfc_attr_by_key(k, group, key);
 			if (!a)

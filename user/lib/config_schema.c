@@ -9,15 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "config_schema.h"
+#include "uapi/sfc_maps.h"
 
 #define FIELD(res, off, type)	((type *)((char *)(res) + (off)))
 #define CFIELD(res, off, type)	((const type *)((const char *)(res) + (off)))
 
 _Static_assert(sizeof(enum sfc_correlation) == sizeof(int), "ENUM is int");
 _Static_assert(sizeof(enum sfc_chain_end) == sizeof(int), "ENUM is int");
+_Static_assert(sizeof(enum sfc_fail_mode) == sizeof(int), "ENUM is int");
 
 const struct sfc_enum_name sfc_correlation_names[] = {
 	{ "none", SFC_CORR_NONE }, { "mpls", SFC_CORR_MPLS },
@@ -28,6 +31,22 @@ static const struct sfc_enum_name end_names[] = {
 	{ "reinject", SFC_END_REINJECT }, { "direct", SFC_END_DIRECT },
 	{ NULL, 0 },
 };
+
+static const struct sfc_enum_name fail_mode_names[] = {
+	{ "open", SFC_FAIL_OPEN }, { "close", SFC_FAIL_CLOSE }, { NULL, 0 },
+};
+
+/* networking-sfc's lb_fields names; the first of a bit is its canonical one. */
+static const struct sfc_enum_name lb_field_names[] = {
+	{ "eth_src", SFC_LB_ETH_SRC }, { "eth_dst", SFC_LB_ETH_DST },
+	{ "ip_src", SFC_LB_IP_SRC }, { "ip_dst", SFC_LB_IP_DST },
+	{ "tcp_src", SFC_LB_L4_SRC }, { "tcp_dst", SFC_LB_L4_DST },
+	{ "udp_src", SFC_LB_L4_SRC }, { "udp_dst", SFC_LB_L4_DST },
+	{ NULL, 0 },
+};
+
+#define SFC_LB_ALL	(SFC_LB_ETH_SRC | SFC_LB_ETH_DST | SFC_LB_IP_SRC | \
+			 SFC_LB_IP_DST | SFC_LB_L4_SRC | SFC_LB_L4_DST)
 
 static const struct sfc_enum_name ethertype_names[] = {
 	{ "IPv4", 4 }, { "IPv6", 6 }, { NULL, 0 },
@@ -41,7 +60,7 @@ static const struct sfc_enum_name protocol_names[] = {
 /* Stable ids are shown, and kept in the saved file, but never typed. */
 #define ID_ATTR(res_type, max_id)						\
 	{ .word = "id", .key = "id", .type = SFC_ATTR_U32,		\
-	  .flags = SFC_ATTR_READONLY | SFC_ATTR_OMIT_ZERO,		\
+	  .flags = SFC_ATTR_READONLY | SFC_ATTR_OMIT_DEFAULT,		\
 	  .off = offsetof(res_type, id), .min = 1, .max = (max_id) }
 
 #define PORT_F(f)	offsetof(struct sfc_cfg_port, f)
@@ -75,10 +94,47 @@ static const struct sfc_attr pair_attrs[] = {
 	  .max = UINT16_MAX },
 };
 
+#define PPG_PARAMS	"port_pair_group_parameters"
+#define HEALTH_CHECK	PPG_PARAMS ".health_check"
+#define OMIT		SFC_ATTR_OMIT_DEFAULT
+
+/* Defaults are left out of the file: sfc_cfg_ppg_defaults() sets them. */
 static const struct sfc_attr ppg_attrs[] = {
 	{ .word = "port-pair", .key = "port_pairs", .type = SFC_ATTR_REFS,
 	  .flags = SFC_ATTR_REQUIRED, .off = PPG_F(pairs),
 	  .aux = PPG_F(nr_pairs), .max = SFC_MAX_PAIRS, .ref = SFC_KIND_PAIR },
+	{ .word = "tap", .key = "tap_enabled", .type = SFC_ATTR_BOOL,
+	  .flags = OMIT, .off = PPG_F(tap) },
+	{ .word = "lb-fields", .key = "lb_fields", .group = PPG_PARAMS,
+	  .type = SFC_ATTR_LB_FIELDS, .flags = OMIT, .off = PPG_F(lb_fields) },
+	{ .word = "lb-symmetric", .key = "symmetric", .group = PPG_PARAMS,
+	  .type = SFC_ATTR_BOOL, .flags = OMIT | SFC_ATTR_NEGATED,
+	  .off = PPG_F(asymmetric) },
+	{ .word = "fail-mode", .key = "fail_mode", .group = PPG_PARAMS,
+	  .type = SFC_ATTR_ENUM, .flags = OMIT, .off = PPG_F(fail_mode),
+	  .names = fail_mode_names, .def = SFC_FAIL_CLOSE },
+	{ .word = "health-check", .key = "enabled", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_BOOL, .flags = OMIT, .off = PPG_F(health.enabled) },
+	{ .word = "health-interval", .key = "interval_ms", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = PPG_F(health.interval_ms),
+	  .min = 100, .max = 3600000, .def = SFC_PPG_HEALTH_INTERVAL_MS,
+	  .meta = "MS" },
+	{ .word = "health-timeout", .key = "timeout_ms", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = PPG_F(health.timeout_ms),
+	  .min = 1, .max = 3600000, .def = SFC_PPG_HEALTH_TIMEOUT_MS,
+	  .meta = "MS" },
+	{ .word = "health-rise", .key = "rise", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = PPG_F(health.rise),
+	  .min = 1, .max = 100, .def = SFC_PPG_HEALTH_RISE },
+	{ .word = "health-fall", .key = "fall", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = PPG_F(health.fall),
+	  .min = 1, .max = 100, .def = SFC_PPG_HEALTH_FALL },
+	{ .word = "probe-src", .key = "probe_src", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_IPV4, .flags = OMIT, .off = PPG_F(health.probe_src),
+	  .def = SFC_PPG_PROBE_SRC },
+	{ .word = "probe-dst", .key = "probe_dst", .group = HEALTH_CHECK,
+	  .type = SFC_ATTR_IPV4, .flags = OMIT, .off = PPG_F(health.probe_dst),
+	  .def = SFC_PPG_PROBE_DST },
 	ID_ATTR(struct sfc_cfg_ppg, SFC_MAX_PPGS - 1),
 };
 
@@ -96,7 +152,7 @@ static const struct sfc_attr ppg_attrs[] = {
 
 static const struct sfc_attr fc_attrs[] = {
 	{ .word = "ethertype", .key = "ethertype", .type = SFC_ATTR_ENUM,
-	  .flags = SFC_ATTR_OMIT_ZERO, .off = FC_F(ethertype),
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = FC_F(ethertype),
 	  .names = ethertype_names },
 	{ .word = "protocol", .key = "protocol", .type = SFC_ATTR_PROTO,
 	  .off = FC_F(protocol), .names = protocol_names },
@@ -120,7 +176,7 @@ static const struct sfc_attr fc_attrs[] = {
 
 static const struct sfc_attr chain_attrs[] = {
 	{ .word = "chain-id", .key = "chain_id", .type = SFC_ATTR_U32,
-	  .flags = SFC_ATTR_OMIT_ZERO, .off = CHAIN_F(chain_id), .min = 1,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = CHAIN_F(chain_id), .min = 1,
 	  .max = 0xffffff },
 	{ .word = "port-pair-group", .key = "port_pair_groups",
 	  .type = SFC_ATTR_REFS, .flags = SFC_ATTR_REQUIRED,
@@ -144,6 +200,41 @@ static void pair_init(void *res)
 	((struct sfc_cfg_pair *)res)->weight = 1;
 }
 
+static uint32_t ipv4_get(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	       (uint32_t)a[2] << 8 | a[3];
+}
+
+static void ipv4_put(uint8_t *a, uint32_t v)
+{
+	a[0] = (uint8_t)(v >> 24);
+	a[1] = (uint8_t)(v >> 16);
+	a[2] = (uint8_t)(v >> 8);
+	a[3] = (uint8_t)v;
+}
+
+void sfc_cfg_ppg_defaults(struct sfc_cfg_ppg *g)
+{
+	g->lb_fields = 0;
+	g->asymmetric = false;
+	g->tap = false;
+	g->fail_mode = SFC_FAIL_CLOSE;
+	g->health = (struct sfc_cfg_health){
+		.interval_ms = SFC_PPG_HEALTH_INTERVAL_MS,
+		.timeout_ms = SFC_PPG_HEALTH_TIMEOUT_MS,
+		.rise = SFC_PPG_HEALTH_RISE,
+		.fall = SFC_PPG_HEALTH_FALL,
+	};
+	ipv4_put(g->health.probe_src, SFC_PPG_PROBE_SRC);
+	ipv4_put(g->health.probe_dst, SFC_PPG_PROBE_DST);
+}
+
+static void ppg_init(void *res)
+{
+	sfc_cfg_ppg_defaults(res);
+}
+
 static void fc_init(void *res)
 {
 	struct sfc_cfg_fc *fc = res;
@@ -154,8 +245,9 @@ static void fc_init(void *res)
 }
 
 #define ATTRS(t) .attrs = t, .nr_attrs = sizeof(t) / sizeof(t[0])
-_Static_assert(sizeof(fc_attrs) / sizeof(fc_attrs[0]) <= SFC_MAX_ATTRS,
-	       "the longest table fits SFC_MAX_ATTRS");
+_Static_assert(sizeof(fc_attrs) / sizeof(fc_attrs[0]) <= SFC_MAX_ATTRS &&
+	       sizeof(ppg_attrs) / sizeof(ppg_attrs[0]) <= SFC_MAX_ATTRS,
+	       "the longest tables fit SFC_MAX_ATTRS");
 
 static const struct sfc_kind_info kinds[SFC_KIND__MAX] = {
 	[SFC_KIND_PORT] = { "port", "port", "ports", "ports", "PORT",
@@ -166,7 +258,8 @@ static const struct sfc_kind_info kinds[SFC_KIND__MAX] = {
 			    pair_init, ATTRS(pair_attrs) },
 	[SFC_KIND_PPG] = { "port-pair-group", "port pair group",
 			   "port pair groups", "port_pair_groups", "PPG",
-			   sizeof(struct sfc_cfg_ppg), NULL, ATTRS(ppg_attrs) },
+			   sizeof(struct sfc_cfg_ppg), ppg_init,
+			   ATTRS(ppg_attrs) },
 	[SFC_KIND_FC] = { "flow-classifier", "flow classifier",
 			  "flow classifiers", "flow_classifiers", "FC",
 			  sizeof(struct sfc_cfg_fc), fc_init, ATTRS(fc_attrs) },
@@ -238,6 +331,60 @@ static int enum_value(const struct sfc_enum_name *names, const char *s,
 		}
 	}
 	return -EINVAL;
+}
+
+int sfc_lb_fields_parse(const char *s, uint32_t *out, char *err,
+			size_t errlen)
+{
+	char buf[SFC_VALUE_MAX], expected[160], *rest = buf, *name;
+	uint32_t fields = 0;
+	int bit;
+
+	if (strlen(s) >= sizeof(buf))
+		return sfc_errf(err, errlen, "bad lb fields '%.20s...': too long", s);
+	strcpy(buf, s);
+	while (*s && (name = strsep(&rest, "&,"))) {
+		if (!enum_value(lb_field_names, name, &bit)) {
+			fields |= (uint32_t)bit;
+			continue;
+		}
+		join_names(lb_field_names, ", ", " or ", expected,
+			   sizeof(expected));
+		return sfc_errf(err, errlen, "bad lb field '%s': expected %s",
+				name, expected);
+	}
+	*out = fields == SFC_LB_DEFAULT ? 0 : fields;
+	return 0;
+}
+
+const char *sfc_lb_field_name(uint32_t bit)
+{
+	return sfc_enum_name(lb_field_names, (int)bit);
+}
+
+int sfc_lb_fields_format(uint32_t fields, char *buf, size_t len)
+{
+	const struct sfc_enum_name *n;
+	uint32_t done = 0;
+	size_t used = 0;
+	int ret;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	if (!fields)
+		fields = SFC_LB_DEFAULT;
+	for (n = lb_field_names; n->name; n++) {
+		if (!(fields & (uint32_t)n->val) || (done & (uint32_t)n->val))
+			continue;
+		done |= (uint32_t)n->val;
+		ret = snprintf(buf + used, len - used, "%s%s", used ? "&" : "",
+			       n->name);
+		if (ret < 0 || (size_t)ret >= len - used)
+			return -ENOSPC;
+		used += (size_t)ret;
+	}
+	return fields & ~done ? -EINVAL : 0;
 }
 
 int sfc_copy_name(char *dst, const char *src, char *err, size_t errlen)
@@ -377,11 +524,30 @@ static int parse_range(const struct sfc_attr *a, void *res, const char *val,
 static int parse_bool(const struct sfc_attr *a, void *res, const char *val,
 		      char *err, size_t errlen)
 {
+	bool negated = a->flags & SFC_ATTR_NEGATED;
+
 	if (!strcmp(val, "on") || !strcmp(val, "off")) {
-		*FIELD(res, a->off, bool) = !strcmp(val, "on");
+		*FIELD(res, a->off, bool) = !strcmp(val, "on") != negated;
 		return 0;
 	}
 	return sfc_errf(err, errlen, "bad value '%s': expected on or off", val);
+}
+
+/* Probes cross VNFs: no address a host or router would not forward. */
+static int parse_ipv4(const struct sfc_attr *a, void *res, const char *val,
+		      char *err, size_t errlen)
+{
+	uint8_t addr[4];
+
+	if (inet_pton(AF_INET, val, addr) != 1)
+		return sfc_errf(err, errlen,
+				"bad address '%s': expected an IPv4 address a.b.c.d",
+				val);
+	if (!addr[0] || addr[0] == 127 || addr[0] >= 224)
+		return sfc_errf(err, errlen,
+				"bad address '%s': not a unicast IPv4 address", val);
+	memcpy(FIELD(res, a->off, uint8_t), addr, sizeof(addr));
+	return 0;
 }
 
 int sfc_attr_parse(const struct sfc_attr *a, void *res, const char *val,
@@ -410,6 +576,11 @@ int sfc_attr_parse(const struct sfc_attr *a, void *res, const char *val,
 		return parse_range(a, res, val, err, errlen);
 	case SFC_ATTR_BOOL:
 		return parse_bool(a, res, val, err, errlen);
+	case SFC_ATTR_IPV4:
+		return parse_ipv4(a, res, val, err, errlen);
+	case SFC_ATTR_LB_FIELDS:
+		return sfc_lb_fields_parse(val, FIELD(res, a->off, uint32_t), err,
+					   errlen);
 	}
 	return sfc_errf(err, errlen, "unknown attribute type");
 }
@@ -464,6 +635,14 @@ static int format_range(const struct sfc_attr *a, const void *res,
 			  put(buf, len, "%u-%u", lo, hi);
 }
 
+/* Bits without a name come out as a number, which parse refuses. */
+static int format_lb_fields(uint32_t fields, char *buf, size_t len)
+{
+	if (fields & ~SFC_LB_ALL)
+		return put(buf, len, "%#x", fields);
+	return sfc_lb_fields_format(fields, buf, len);
+}
+
 int sfc_attr_format(const struct sfc_attr *a, const void *res, size_t i,
 		    char *buf, size_t len)
 {
@@ -494,14 +673,20 @@ int sfc_attr_format(const struct sfc_attr *a, const void *res, size_t i,
 	case SFC_ATTR_RANGE_MAX:
 		return format_range(a, res, buf, len);
 	case SFC_ATTR_BOOL:
-		return put(buf, len, "%s",
-			   *CFIELD(res, a->off, bool) ? "on" : "off");
+		return put(buf, len, "%s", *CFIELD(res, a->off, bool) !=
+			   !!(a->flags & SFC_ATTR_NEGATED) ? "on" : "off");
+	case SFC_ATTR_IPV4:
+		m = CFIELD(res, a->off, uint8_t);
+		return put(buf, len, "%u.%u.%u.%u", m[0], m[1], m[2], m[3]);
+	case SFC_ATTR_LB_FIELDS:
+		return format_lb_fields(*CFIELD(res, a->off, uint32_t), buf, len);
 	}
 	return -EINVAL;
 }
 
 size_t sfc_attr_count(const struct sfc_attr *a, const void *res)
 {
+	bool omit = a->flags & SFC_ATTR_OMIT_DEFAULT;
 	int n;
 
 	switch (a->type) {
@@ -515,11 +700,10 @@ size_t sfc_attr_count(const struct sfc_attr *a, const void *res)
 	case SFC_ATTR_PREFIX:
 		return *CFIELD(res, a->aux, bool);
 	case SFC_ATTR_U32:
-		return !(a->flags & SFC_ATTR_OMIT_ZERO) ||
-		       *CFIELD(res, a->off, uint32_t);
+	case SFC_ATTR_LB_FIELDS:
+		return !omit || *CFIELD(res, a->off, uint32_t) != a->def;
 	case SFC_ATTR_ENUM:
-		return !(a->flags & SFC_ATTR_OMIT_ZERO) ||
-		       *CFIELD(res, a->off, int);
+		return !omit || *CFIELD(res, a->off, int) != (int)a->def;
 	case SFC_ATTR_PROTO:
 		return *CFIELD(res, a->off, int) >= 0;
 	case SFC_ATTR_RANGE:
@@ -528,7 +712,9 @@ size_t sfc_attr_count(const struct sfc_attr *a, const void *res)
 		return *CFIELD(res, a->off, uint16_t) != 0 ||
 		       *CFIELD(res, a->aux, uint16_t) != UINT16_MAX;
 	case SFC_ATTR_BOOL:
-		return 1;
+		return !omit || *CFIELD(res, a->off, bool) != !!a->def;
+	case SFC_ATTR_IPV4:
+		return !omit || ipv4_get(CFIELD(res, a->off, uint8_t)) != a->def;
 	}
 	return 0;
 }
@@ -585,10 +771,13 @@ void sfc_attr_metavar(const struct sfc_attr *a, char *buf, size_t len)
 		[SFC_ATTR_PREFIX] = "PREFIX", [SFC_ATTR_RANGE] = "N[-M]",
 		[SFC_ATTR_BOOL] = "{ on | off }", [SFC_ATTR_U32] = "N",
 		[SFC_ATTR_RANGE_MIN] = "N", [SFC_ATTR_RANGE_MAX] = "N",
+		[SFC_ATTR_IPV4] = "IPV4", [SFC_ATTR_LB_FIELDS] = "FIELD[&FIELD...]",
 	};
 	char names[128];
 
-	if (a->type == SFC_ATTR_REF || a->type == SFC_ATTR_REFS) {
+	if (a->meta) {
+		snprintf(buf, len, "%s", a->meta);
+	} else if (a->type == SFC_ATTR_REF || a->type == SFC_ATTR_REFS) {
 		snprintf(buf, len, "%s", kinds[a->ref].metavar);
 	} else if (a->type == SFC_ATTR_ENUM || a->type == SFC_ATTR_PROTO) {
 		join_names(a->names, " | ", " | ", names, sizeof(names));

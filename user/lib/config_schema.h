@@ -40,11 +40,15 @@ enum sfc_attr_type {
 	SFC_ATTR_RANGE_MIN,	/* the same two fields, one end each (JSON) */
 	SFC_ATTR_RANGE_MAX,
 	SFC_ATTR_BOOL,		/* bool: on|off on the command line */
+	SFC_ATTR_IPV4,		/* uint8_t[4], network order: a unicast address */
+	SFC_ATTR_LB_FIELDS,	/* uint32_t SFC_LB_*: "ip_src&ip_dst" (config.h) */
 };
 
 #define SFC_ATTR_REQUIRED	(1u << 0)	/* "add" needs it */
 #define SFC_ATTR_READONLY	(1u << 1)	/* printed, not set by keyword */
-#define SFC_ATTR_OMIT_ZERO	(1u << 2)	/* 0 means unset (ids, "any") */
+/* Left out (unset) when the value is def: ids, "any", a group's defaults. */
+#define SFC_ATTR_OMIT_DEFAULT	(1u << 2)
+#define SFC_ATTR_NEGATED	(1u << 3)	/* BOOL: the field holds !value */
 
 /* A symbolic value; arrays of them end with { NULL, 0 }. */
 struct sfc_enum_name {
@@ -55,13 +59,21 @@ struct sfc_enum_name {
 struct sfc_attr {
 	const char *word;	/* command-line keyword; NULL: JSON only */
 	const char *key;	/* JSON key; NULL: command line only */
-	const char *group;	/* JSON sub-object holding key, or NULL */
+	const char *group;	/* JSON sub-object holding key, or NULL;
+				 * "a.b": object b inside object a */
 	enum sfc_attr_type type;
 	unsigned int flags;	/* SFC_ATTR_* */
 	size_t off;		/* the value, in the resource struct */
 	size_t aux;		/* a second field, see the type */
 	uint32_t min, max;	/* U32 bounds; REFS capacity */
+	/*
+	 * With SFC_ATTR_OMIT_DEFAULT, the field's default (what the kind's
+	 * init sets; 0 unless given): U32, ENUM, BOOL (the field, not the
+	 * value) and IPV4 (host order) are compared with it.
+	 */
+	uint32_t def;
 	const struct sfc_enum_name *names;	/* ENUM, PROTO */
+	const char *meta;	/* in help, if not the type's: "MS" */
 	enum sfc_kind ref;	/* REF, REFS: the kind named */
 };
 

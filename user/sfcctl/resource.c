@@ -14,11 +14,11 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "compile.h"
 #include "config_json.h"
 #include "print.h"
 #include "resource.h"
 #include "sfcctl.h"
+#include "txn.h"
 
 /* ---- the transaction ---- */
 
@@ -30,49 +30,16 @@ int sfcctl_open_state(struct sfc_state *st, enum sfc_lock lock)
 	return 1;
 }
 
-static int save_state(const struct sfc_config *cfg, void *ctx)
-{
-	return sfc_state_save(ctx, cfg);
-}
-
-static bool same_config(const struct sfc_config *a, const struct sfc_config *b)
-{
-	char *x = sfc_config_to_text(a), *y = sfc_config_to_text(b);
-	bool same = x && y && !strcmp(x, y);
-
-	free(x);
-	free(y);
-	return same;
-}
-
+/* The generic part lives in libsfc (txn.h): sfc-cni runs the same one. */
 int sfcctl_change(sfcctl_change_fn fn, void *ctx)
 {
-	struct sfc_config next;
-	struct sfc_state st;
-	char err[512] = "";
-	int ret;
+	char err[512];
 
-	if (sfcctl_open_state(&st, SFC_LOCK_EXCLUSIVE))
-		return 1;
-	ret = sfc_config_copy(&next, &st.cfg);
-	if (ret) {
-		sfc_error("out of memory");
-		sfc_state_end(&st);
-		return 1;
-	}
-	ret = fn(&next, ctx, err, sizeof(err));
-	if (!ret)
-		ret = sfc_config_assign_ids(&next, err, sizeof(err));
-	if (!ret)
-		ret = sfc_config_validate(&next, err, sizeof(err));
-	if (!ret && !same_config(&st.cfg, &next))
-		ret = sfc_commit(&st.cfg, &next, sfcctl_opts.pin_root,
-				 save_state, &st, err, sizeof(err));
-	if (ret)	/* a failed save has the more precise message */
-		sfc_error("%s", st.err[0] ? st.err : err);
-	sfc_config_free(&next);
-	sfc_state_end(&st);
-	return ret ? 1 : 0;
+	if (!sfc_txn_change(sfcctl_opts.state, sfcctl_opts.pin_root, fn, ctx,
+			    err, sizeof(err)))
+		return 0;
+	sfc_error("%s", err);
+	return 1;
 }
 
 /* ---- help, generated from the attribute table ---- */
@@ -292,6 +259,14 @@ static int change_del(struct sfc_config *cfg, void *ctx, char *err,
 
 /* ---- verbs that show it ---- */
 
+static void print_json_value(const char *key, struct json_object *v);
+
+static void print_json_members(struct json_object *obj)
+{
+	json_object_object_foreach(obj, k, member)
+		print_json_value(k, member);
+}
+
 /* Replays a JSON value through the printer (-j output = export format). */
 static void print_json_value(const char *key, struct json_object *v)
 {
@@ -300,8 +275,7 @@ static void print_json_value(const char *key, struct json_object *v)
 	switch (json_object_get_type(v)) {
 	case json_type_object:
 		sfc_print_open_object(key);
-		json_object_object_foreach(v, k, member)
-			print_json_value(k, member);
+		print_json_members(v);
 		sfc_print_close_object();
 		break;
 	case json_type_array:
@@ -337,21 +311,27 @@ static void print_text(enum sfc_kind k, const void *res)
 	sfc_print_text("\n");
 }
 
-static void print_resource(enum sfc_kind k, const void *res)
+static void print_resource(const struct sfcctl_object *o,
+			   const struct sfc_config *cfg, const void *res)
 {
 	struct json_object *obj;
 
 	if (!sfc_print_is_json()) {
-		print_text(k, res);
-		return;
+		print_text(o->kind, res);
+	} else {
+		obj = sfc_res_to_json(o->kind, res);
+		sfc_print_open_object(NULL);
+		print_json_members(obj);
+		json_object_put(obj);
 	}
-	obj = sfc_res_to_json(k, res);
-	print_json_value(NULL, obj);
-	json_object_put(obj);
+	if (o->show_runtime)
+		o->show_runtime(cfg, res);
+	sfc_print_close_object();
 }
 
-static int show(enum sfc_kind k, int argc, char **argv)
+static int show(const struct sfcctl_object *o, int argc, char **argv)
 {
+	enum sfc_kind k = o->kind;
 	struct sfc_state st;
 	const void *res;
 	size_t i;
@@ -369,11 +349,11 @@ static int show(enum sfc_kind k, int argc, char **argv)
 		return 1;
 	}
 	if (res) {
-		print_resource(k, res);
+		print_resource(o, &st.cfg, res);
 	} else {
 		sfc_print_open_array(NULL);
 		for (i = 0; i < sfc_cfg_count(&st.cfg, k); i++)
-			print_resource(k, sfc_cfg_at(&st.cfg, k, i));
+			print_resource(o, &st.cfg, sfc_cfg_at(&st.cfg, k, i));
 		sfc_print_close_array();
 	}
 	sfc_state_end(&st);
@@ -440,9 +420,9 @@ int sfcctl_resource(const struct sfcctl_object *obj, int argc, char **argv)
 			sfc_error("list: unexpected argument '%s'", argv[1]);
 			return 1;
 		}
-		return show(obj->kind, 0, NULL);
+		return show(obj, 0, NULL);
 	case VERB_SHOW:
-		return show(obj->kind, argc - 1, argv + 1);
+		return show(obj, argc - 1, argv + 1);
 	default:
 		sfc_error("%s: unknown command '%s', try 'sfcctl %s help'",
 			  sfc_kind_info(obj->kind)->word, argv[0],

@@ -33,6 +33,12 @@ int sfcctl_open_state(struct sfc_state *st, enum sfc_lock lock);
 struct sfcctl_object {
 	enum sfc_kind kind;
 	const char *about;	/* closes its help text */
+	/*
+	 * Or NULL: prints what show and list add to a resource beyond its
+	 * configuration (runtime state), after its text line or as more
+	 * members of its JSON object. Never part of the export.
+	 */
+	void (*show_runtime)(const struct sfc_config *cfg, const void *res);
 };
 
 /* sfcctl OBJECT { add | set | del | show | list | help } ... */
