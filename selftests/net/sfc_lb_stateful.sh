@@ -73,7 +73,7 @@ connections() {
 		ok = 0
 		for i in range(int(sys.argv[1])):
 		    try:
-		        c = socket.create_connection(("10.0.0.2", 9000), timeout=1.5)
+		        c = socket.create_connection(("10.0.0.2", 9000), timeout=0.5)
 		        c.sendall(b"sfc-%d" % i)
 		        ok += c.recv(100) == b"sfc-%d" % i
 		        c.close()
