@@ -32,6 +32,29 @@ struct sfc_pkt {
 };
 
 /*
+ * skb->data and skb->data_end, loaded straight from the context register.
+ * Plain C lets clang keep &skb->data in a register of its own, and the 6.1
+ * verifier refuses a load through a modified context pointer.
+ */
+static __always_inline void *skb_data(const struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data)));
+	return p;
+}
+
+static __always_inline void *skb_data_end(const struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_end)));
+	return p;
+}
+
+/*
  * Returns a pointer to len bytes at off in the linear data, pulling them in
  * when the skb holds them elsewhere; NULL when the packet is shorter.
  */
@@ -42,14 +65,19 @@ static __always_inline void *pkt_ptr(struct __sk_buff *skb, __u32 off,
 
 	if (off > MAX_HDR_OFF)
 		return NULL;
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
+	/* A no-op after the check, but it puts the bound on the register
+	 * that is added to the packet pointer: the 6.1 verifier only marks a
+	 * packet range when the variable offset is provably < 64 KiB. */
+	barrier_var(off);
+	off &= 2 * MAX_HDR_OFF - 1;
+	data = skb_data(skb);
+	data_end = skb_data_end(skb);
 	if (data + off + len <= data_end)
 		return data + off;
 	if (off + len > skb->len || bpf_skb_pull_data(skb, off + len))
 		return NULL;
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
+	data = skb_data(skb);
+	data_end = skb_data_end(skb);
 	if (data + off + len > data_end)
 		return NULL;
 	return data + off;
