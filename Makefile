@@ -6,6 +6,7 @@
 #   make deps       install the Debian packages everything needs (idempotent)
 #   make check      deps + build + all three test tiers (unit, netns, guest)
 #   make demo       deps + build + the namespace demo
+#   make image      sfc-cni's container image, a tarball (docs/kubernetes.md)
 #   make V=1        show the commands
 #
 # All outputs go to $(O) (default build/), which git ignores.
@@ -64,7 +65,7 @@ KMOD	  := $(O)/kmod/sfc_geneve.ko
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all bpf user kmod deps check check-unit check-net check-guest demo \
-	bench clean distclean help
+	bench clean distclean help image
 
 all: bpf user kmod
 
@@ -110,6 +111,24 @@ $(SFC_CNI): $(CNI_OBJS) $(LIBSFC)
 $(O)/selftests/unit/%: $(O)/selftests/unit/%.o $(LIBSFC)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+
+# The image's binaries are static: a node need not have our libraries.
+IMAGE	  := $(O)/sfc-cni-image.tar
+STATIC_LDLIBS := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lelf -lz
+
+image: $(IMAGE)
+
+$(O)/image/sfc-cni: $(CNI_OBJS) $(LIBSFC)
+$(O)/image/sfcctl: $(SFCCTL_OBJS) $(LIBSFC)
+$(O)/image/sfc-cni $(O)/image/sfcctl:
+	$(call msg,LINK,$@ [static])
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -s -Wl,--no-warnings -o $@ $^ $(STATIC_LDLIBS)
+
+$(IMAGE): $(O)/image/sfc-cni $(O)/image/sfcctl $(wildcard deploy/*)
+	$(call msg,IMAGE,$@)
+	$(Q)deploy/mkimage.sh $(O)/image $@ \
+		$$(sed -n 's/^#define SFC_VERSION "\(.*\)"/\1/p' include/uapi/sfc_common.h)
 
 # Kbuild cannot put out-of-tree objects elsewhere on 6.1: build a copy.
 # O= on the sub-make: our O (build dir) must not become kbuild's O.

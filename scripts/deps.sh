@@ -19,7 +19,7 @@ PACKAGES=(
 	linux-headers-amd64 kmod dwarves
 	# tests and demo
 	iproute2 ethtool iputils-ping tcpdump tshark python3-scapy iperf3 jq
-	nftables bridge-utils util-linux graphviz
+	nftables bridge-utils util-linux graphviz containernetworking-plugins
 	# guest tier
 	qemu-system-x86 busybox-static cpio
 	# benchmarks

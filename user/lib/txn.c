@@ -251,3 +251,33 @@ int sfc_txn_change(const char *state, const char *pin_root, sfc_txn_fn fn,
 		snprintf(err, errlen, "%s", t.err);
 	return ret;
 }
+
+int sfc_txn_restore(const char *state, const char *pin_root, char *err,
+		    size_t errlen)
+{
+	struct sfc_config active;
+	struct sfc_txn t;
+	int ret = sfc_txn_begin(&t, state, pin_root);
+
+	if (!ret) {
+		sfc_config_init(&active);
+		ret = sfc_config_validate(&t.st.cfg, t.err, sizeof(t.err));
+		if (!ret && sfc_config_active(&t.st.cfg, &active)) {
+			snprintf(t.err, sizeof(t.err), "out of memory");
+			ret = -ENOMEM;
+		}
+		if (!ret)
+			ret = sfc_restore(&active, pin_root, t.err, sizeof(t.err));
+		if (!ret && active.generation != t.st.cfg.generation) {
+			t.st.cfg.generation = active.generation;
+			ret = sfc_state_save(&t.st, &t.st.cfg);
+			if (ret)
+				snprintf(t.err, sizeof(t.err), "%s", t.st.err);
+		}
+		sfc_config_free(&active);
+		sfc_txn_end(&t);
+	}
+	if (ret)
+		snprintf(err, errlen, "%s", t.err);
+	return ret;
+}

@@ -55,6 +55,14 @@ int sfc_txn_change(const char *state, const char *pin_root, sfc_txn_fn fn,
 		   void *ctx, char *err, size_t errlen);
 
 /*
+ * Rebuilds the data plane from the saved configuration (sfcctl restore,
+ * e.g. after a reboot): its active part, under the exclusive lock; the new
+ * generation is saved. 0 or -errno with the message in err.
+ */
+int sfc_txn_restore(const char *state, const char *pin_root, char *err,
+		    size_t errlen);
+
+/*
  * The active part of a validated configuration, what the data plane runs:
  * without port pairs that name a missing port, groups left without pairs,
  * chains that use such a group, and classifiers that name a missing

@@ -10,6 +10,7 @@
  *   netns.c     the host side of CNI_IFNAME (its veth peer)
  *   records.c   what each attachment added, for DEL, GC and CHECK
  *   log.c       logs: stderr or a file
+ *   tool.c      "sfc-cni chain FILE", "sfc-cni sweep": for installers
  */
 #ifndef SFC_CNI_H
 #define SFC_CNI_H
@@ -19,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <json-c/json.h>
 
 #include "uapi/sfc_common.h"
@@ -93,6 +95,11 @@ extern const char *const cni_versions[];	/* supported, NULL-terminated */
 /* <0, 0, >0 as a is below, equal to, above b; bad versions sort first. */
 int cni_version_cmp(const char *a, const char *b);
 bool cni_version_supported(const char *v);
+/*
+ * What the spec allows in container ids and network names: alphanumeric,
+ * then alphanumerics, '_', '.', '-'; shorter than size.
+ */
+bool cni_valid_id(const char *s, size_t size);
 /* stdin into r->conf, cniVersion, name, prevResult and our options. */
 unsigned int cni_parse_conf(struct cni_req *r, const char *text, size_t len,
 			    struct cni_error *e);
@@ -107,6 +114,8 @@ unsigned int cni_del(struct cni_req *r, struct cni_error *e);
 unsigned int cni_check(struct cni_req *r, struct cni_error *e);
 unsigned int cni_gc(struct cni_req *r, struct cni_error *e);
 unsigned int cni_status(struct cni_req *r, struct cni_error *e);
+/* The sweep of ADD, DEL and GC alone (needs state, pin_root, records). */
+unsigned int cni_sweep(struct cni_req *r, struct cni_error *e);
 
 /* netns.c: the host side of a pod's interface. */
 struct cni_host_dev {
@@ -144,6 +153,12 @@ struct cni_rec *cni_recs_find(const struct cni_recs *recs, const char *network,
 int cni_rec_write(const char *root, const struct cni_rec *rec);
 /* 0 or -errno; a missing file is no error. */
 int cni_rec_remove(const char *root, const struct cni_rec *rec);
+/* Replaces path with obj: PATH.tmp written, synced, renamed; 0 or -errno. */
+int cni_replace_json(const char *path, struct json_object *obj, int flags,
+		     mode_t mode);
+
+/* tool.c: "sfc-cni chain FILE ..." and "sfc-cni sweep", for installers. */
+int cni_tool(int argc, char **argv);
 
 /* log.c */
 enum cni_log_level { CNI_LOG_ERROR, CNI_LOG_INFO, CNI_LOG_DEBUG };

@@ -16,7 +16,8 @@
  *
  * Each of them also sweeps: a port some attachment added whose device has
  * vanished (a pod torn down without DEL, a reboot) is removed, since a
- * configuration naming a missing device cannot be committed by anyone.
+ * configuration naming a missing device cannot be committed by anyone
+ * ("sfc-cni sweep" does only that).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -68,12 +69,21 @@ static void undo_attachment(struct sfc_config *cfg, struct cni_rec *rec)
 	rec->drop = true;
 }
 
+/* The record ADD writes replaces the one of its attachment, if any. */
+static bool replaced_by_add(const struct plan *p, const struct cni_rec *rec)
+{
+	return p->has_add && !strcmp(rec->network, p->add.network) &&
+	       !strcmp(rec->container_id, p->add.container_id) &&
+	       !strcmp(rec->ifname, p->add.ifname);
+}
+
 static void sweep(struct plan *p, struct sfc_config *cfg)
 {
 	size_t i;
 
 	for (i = 0; i < p->recs.n; i++) {
-		if (p->recs.v[i].drop || if_nametoindex(p->recs.v[i].dev))
+		if (p->recs.v[i].drop || replaced_by_add(p, &p->recs.v[i]) ||
+		    if_nametoindex(p->recs.v[i].dev))
 			continue;
 		cni_log(CNI_LOG_INFO, "device %s of port %s is gone",
 			p->recs.v[i].dev, p->recs.v[i].port);
@@ -197,7 +207,7 @@ static unsigned int commit(struct plan *p, struct sfc_txn *t,
 	}
 	log_chains(&t->st.cfg, &t->next);
 	for (i = 0; i < p->recs.n; i++) {
-		if (!p->recs.v[i].drop)
+		if (!p->recs.v[i].drop || replaced_by_add(p, &p->recs.v[i]))
 			continue;
 		ret = cni_rec_remove(p->r->records, &p->recs.v[i]);
 		if (ret)	/* harmless: the next sweep or DEL retries */
@@ -354,6 +364,25 @@ unsigned int cni_del(struct cni_req *r, struct cni_error *e)
 
 	memset(&p, 0, sizeof(p));
 	return transact(r, plan_del, &p, e);
+}
+
+/* ---- the sweep alone (sfc-cni sweep) ---- */
+
+static unsigned int plan_nothing(struct plan *p, struct sfc_config *cfg,
+				 struct cni_error *e)
+{
+	(void)p;
+	(void)cfg;
+	(void)e;
+	return 0;
+}
+
+unsigned int cni_sweep(struct cni_req *r, struct cni_error *e)
+{
+	struct plan p;
+
+	memset(&p, 0, sizeof(p));
+	return transact(r, plan_nothing, &p, e);
 }
 
 /* ---- GC ---- */

@@ -106,10 +106,9 @@ static unsigned int opt_string(struct json_object *obj, const char *key,
 	return 0;
 }
 
-/* As the spec restricts network names; they name a directory of ours. */
-static bool valid_network_name(const char *s)
+bool cni_valid_id(const char *s, size_t size)
 {
-	if (!isalnum((unsigned char)*s) || strlen(s) >= SFC_NAME_MAX)
+	if (!isalnum((unsigned char)*s) || strlen(s) >= size)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
@@ -212,7 +211,7 @@ unsigned int cni_parse_conf(struct cni_req *r, const char *text, size_t len,
 		return e->code;
 	if (!r->network || !*r->network)
 		return cni_fail(e, CNI_ERR_CONFIG, "missing network name");
-	if (!valid_network_name(r->network))
+	if (!cni_valid_id(r->network, SFC_NAME_MAX))	/* names a directory */
 		return cni_fail(e, CNI_ERR_CONFIG,
 				"network name '%s': letters, digits and _.- (alphanumeric first)",
 				r->network);

@@ -5,7 +5,6 @@
  * answer on stdout (a result, or the spec's error object) and exit 0 or 1.
  * Logs go to stderr or "logFile".
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,17 +69,6 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* The spec: alphanumeric, then alphanumerics, '_', '.', '-'. */
-static bool valid_container_id(const char *s)
-{
-	if (!isalnum((unsigned char)*s) || strlen(s) >= CNI_CID_MAX)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			return false;
-	return true;
-}
-
 /* As the kernel's dev_valid_name(). */
 static bool valid_ifname(const char *s)
 {
@@ -120,7 +108,7 @@ static unsigned int read_env(struct cni_req *r, struct cni_error *e)
 	if (!r->cmd)
 		return cni_fail(e, CNI_ERR_ENV, "unknown CNI_COMMAND: %s",
 				r->command);
-	if ((need & NEED_CID) && !valid_container_id(r->container_id))
+	if ((need & NEED_CID) && !cni_valid_id(r->container_id, CNI_CID_MAX))
 		return cni_fail(e, CNI_ERR_ENV,
 				"invalid CNI_CONTAINERID '%s': alphanumeric first, then alphanumerics, '_', '.' or '-'",
 				r->container_id);
@@ -243,11 +231,13 @@ static unsigned int run(struct cni_req *r, struct cni_error *e)
 	return fns[r->cmd](r, e);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct cni_error e = { 0 };
 	struct cni_req r = { 0 };
 
+	if (argc > 1 && !env("CNI_COMMAND"))
+		return cni_tool(argc, argv);
 	libbpf_set_print(libbpf_log);
 	if (!run(&r, &e))
 		return 0;

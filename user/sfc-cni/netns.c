@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <netlink/addr.h>
@@ -149,6 +150,15 @@ static unsigned int read_pod_end(int pod_fd, const char *ifname,
 	return 0;
 }
 
+/* CNI_NETNS naming the runtime's namespace would make a pod of the host. */
+static bool same_namespace(int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat("/proc/self/ns/net", &b) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 unsigned int cni_find_host_veth(const char *netns, const char *ifname,
 				struct cni_host_dev *out, struct cni_error *e)
 {
@@ -161,6 +171,12 @@ unsigned int cni_find_host_veth(const char *netns, const char *ifname,
 		err = errno;
 		return cni_fail(e, err == ENOENT ? CNI_ERR_NO_CONTAINER : CNI_ERR_IO,
 				"CNI_NETNS %s: %s", netns, strerror(err));
+	}
+	if (same_namespace(fd)) {
+		close(fd);
+		return cni_fail(e, CNI_ERR_ENV,
+				"invalid CNI_NETNS %s: it is our own network namespace",
+				netns);
 	}
 	if (read_pod_end(fd, ifname, &pod, e)) {
 		close(fd);

@@ -38,10 +38,10 @@ int cni_records_root(const char *state, char *buf, size_t len)
 }
 
 static int rec_path(char *buf, size_t len, const char *root,
-		    const struct cni_rec *rec, const char *suffix)
+		    const struct cni_rec *rec)
 {
-	int n = snprintf(buf, len, "%s/%s/%s:%s%s", root, rec->network,
-			 rec->container_id, rec->ifname, suffix);
+	int n = snprintf(buf, len, "%s/%s/%s:%s", root, rec->network,
+			 rec->container_id, rec->ifname);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -182,17 +182,18 @@ static int network_dir(char *buf, size_t len, const char *root,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* The record's data, then its name, must be on disk before the commit
- * that relies on it. */
-static int write_durably(const char *dir, const char *tmp, const char *path,
-			 struct json_object *obj)
+int cni_replace_json(const char *path, struct json_object *obj, int flags,
+		     mode_t mode)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int err = 0;
+	char tmp[PATH_MAX];
+	int fd, err = 0;
 
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	if (json_object_to_fd(fd, obj, JSON_C_TO_STRING_PLAIN))
+	if (json_object_to_fd(fd, obj, flags))
 		err = -EIO;
 	if (!err && fsync(fd))
 		err = -errno;
@@ -200,10 +201,20 @@ static int write_durably(const char *dir, const char *tmp, const char *path,
 		err = -errno;
 	if (!err && rename(tmp, path))
 		err = -errno;
-	if (err) {
+	if (err)
 		unlink(tmp);
+	return err;
+}
+
+/* The record's data, then its name, must be on disk before the commit
+ * that relies on it. */
+static int write_durably(const char *dir, const char *path,
+			 struct json_object *obj)
+{
+	int fd, err = cni_replace_json(path, obj, JSON_C_TO_STRING_PLAIN, 0600);
+
+	if (err)
 		return err;
-	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -214,7 +225,7 @@ static int write_durably(const char *dir, const char *tmp, const char *path,
 
 int cni_rec_write(const char *root, const struct cni_rec *rec)
 {
-	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	struct json_object *obj = json_object_new_object();
 	int err;
 
@@ -232,11 +243,9 @@ int cni_rec_write(const char *root, const struct cni_rec *rec)
 	if (!err && mkdir(dir, 0700) && errno != EEXIST)
 		err = -errno;
 	if (!err)
-		err = rec_path(path, sizeof(path), root, rec, "");
+		err = rec_path(path, sizeof(path), root, rec);
 	if (!err)
-		err = rec_path(tmp, sizeof(tmp), root, rec, ".tmp");
-	if (!err)
-		err = write_durably(dir, tmp, path, obj);
+		err = write_durably(dir, path, obj);
 	json_object_put(obj);
 	return err;
 }
@@ -244,7 +253,7 @@ int cni_rec_write(const char *root, const struct cni_rec *rec)
 int cni_rec_remove(const char *root, const struct cni_rec *rec)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	int err = rec_path(path, sizeof(path), root, rec, "");
+	int err = rec_path(path, sizeof(path), root, rec);
 
 	if (err)
 		return err;

@@ -18,6 +18,7 @@
 #include "print.h"
 #include "resource.h"
 #include "sfcctl.h"
+#include "txn.h"
 
 static void config_usage(void)
 {
@@ -154,23 +155,15 @@ int do_export(int argc, char **argv)
  */
 int do_restore(int argc, char **argv)
 {
-	struct sfc_state st;
 	char err[512];
-	uint32_t generation;
 	int ret = want_no_args("restore", argc, argv);
 
 	if (ret)
 		return ret < 0;
-	if (sfcctl_open_state(&st, SFC_LOCK_EXCLUSIVE))
-		return 1;
-	generation = st.cfg.generation;
-	ret = sfc_config_validate(&st.cfg, err, sizeof(err));
-	if (!ret)
-		ret = sfc_restore(&st.cfg, sfcctl_opts.pin_root, err, sizeof(err));
-	if (!ret && st.cfg.generation != generation)
-		ret = sfc_state_save(&st, &st.cfg);
+	/* The active part only: references to pods not there yet stay pending. */
+	ret = sfc_txn_restore(sfcctl_opts.state, sfcctl_opts.pin_root, err,
+			      sizeof(err));
 	if (ret)
-		sfc_error("restore: %s", st.err[0] ? st.err : err);
-	sfc_state_end(&st);
+		sfc_error("restore: %s", err);
 	return ret ? 1 : 0;
 }
