@@ -22,6 +22,7 @@
 #include "lib/parse.h"
 #include "lib/classify.h"
 #include "lib/steer.h"
+#include "lib/trace.h"
 
 static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff *skb)
 {
@@ -178,20 +179,25 @@ SEC("tc")
 int sfc_tc_ingress(struct __sk_buff *skb)
 {
 	const struct sfc_port_val *port = port_of(skb);
+	const struct sfc_trace_cfg *trace;
 	struct sfc_global g = {};
 	struct sfc_pkt pkt = {};
 	__u32 port_id, flags;
-	int ret;
+	int ret, reason = 0;
 
 	if (!port)
 		return TC_ACT_OK;
 	port_id = port->port_id;
 	flags = port->flags;
 	read_global(&g);
+	trace = trace_begin();
 
 	if (consume_done_mark(skb, &g)) {
 		count_port_reinjected(port_id, skb);
-		return TC_ACT_OK;
+		if (trace)	/* addresses for the event; nothing else needs them */
+			parse_packet(skb, &pkt);
+		ret = TC_ACT_OK;
+		goto out;
 	}
 	count_port_rx(port_id, skb);
 
@@ -202,8 +208,12 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 		else
 			ret = from_edge(skb, &pkt, &g, port_id);
 	}
-	if (ret < 0)
-		return drop_packet(skb, -ret);
+	if (ret < 0) {
+		reason = -ret;
+		ret = drop_packet(skb, reason);
+	}
+out:
+	trace_end(trace, skb, &pkt, SFC_TRACE_INGRESS, ret, reason);
 	return ret;
 }
 
@@ -225,8 +235,16 @@ int sfc_tc_egress(struct __sk_buff *skb)
 	if (!port || !(port->flags & SFC_PORT_F_VNF))
 		return TC_ACT_OK;
 	read_global(&g);
-	if ((skb->mark & g.mark_mask) != g.mark_steer)
-		return drop_packet(skb, SFC_DROP_UNSTEERED);
+	if ((skb->mark & g.mark_mask) != g.mark_steer) {
+		const struct sfc_trace_cfg *trace = trace_begin();
+		struct sfc_pkt pkt = {};
+		int ret = drop_packet(skb, SFC_DROP_UNSTEERED);
+
+		if (trace)	/* only then is the parse worth it */
+			parse_packet(skb, &pkt);
+		trace_end(trace, skb, &pkt, SFC_TRACE_EGRESS, ret, SFC_DROP_UNSTEERED);
+		return ret;
+	}
 	skb->mark &= ~g.mark_mask;	/* the VNF never sees our bits */
 	return TC_ACT_OK;
 }

@@ -14,6 +14,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/select.h"
+#include "lib/trace.h"
 
 /*
  * The unit test runner sets sfc_test_mode before load to learn where a
@@ -30,6 +31,7 @@ static __always_inline int redirect_to(__u32 ifindex, __u64 flags)
 		sfc_test_redirect_ifindex = ifindex;
 		sfc_test_redirect_flags = (__u32)flags;
 	}
+	trace_note_redirect(ifindex, flags);
 	return bpf_redirect(ifindex, flags);
 }
 
@@ -129,6 +131,7 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 	flow_key_of(&key, pkt, back);
 	flow_store(&key, &flow);
 	count_hop(st->chain, st->dir, st->hop, skb);
+	trace_note_hop(st->chain, st->hop, st->dir);
 	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_steer;
 	return redirect_to(target, 0);
 }
@@ -235,6 +238,7 @@ static __always_inline int finish_chain(struct __sk_buff *skb,
 					const struct steer_state *st,
 					const struct sfc_global *g)
 {
+	trace_note_hop(st->chain, SFC_HOP_DONE, st->dir);
 	count_hop(st->chain, st->dir, SFC_HOP_DONE, skb);
 	if (chain->flags & SFC_CHAIN_F_DIRECT)
 		return TC_ACT_OK;

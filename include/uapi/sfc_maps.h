@@ -25,6 +25,9 @@
 #define SFC_MAP_HOP_STATS	"sfc_hop_stats"
 #define SFC_MAP_STICKY		"sfc_sticky"
 #define SFC_MAP_HEALTH		"sfc_health"
+#define SFC_MAP_TRACE		"sfc_trace"
+#define SFC_MAP_TRACE_CFG	"sfc_trace_cfg"
+#define SFC_MAP_TRACE_CTX	"sfc_trace_ctx"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 #define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
 
@@ -232,6 +235,68 @@ struct sfc_drop_counter {
 };
 
 /*
+ * Packet tracing (`sfcctl trace`). sfc_trace_cfg[0] switches it on and
+ * filters; the programs then send one struct sfc_trace_event per packet
+ * they act on (sampled) into the sfc_trace ring buffer. Off, it costs one
+ * array lookup per packet.
+ */
+#define SFC_TRACE_F_ADDR	(1u << 0)	/* match addr as source or dest */
+#define SFC_TRACE_F_PORT	(1u << 1)	/* match port as source or dest */
+#define SFC_TRACE_F_CHAIN	(1u << 2)	/* only packets of that chain */
+#define SFC_TRACE_F_DROPS	(1u << 3)	/* only drops */
+
+struct sfc_trace_cfg {
+	__u32 enabled;
+	__u32 sample;		/* 1 in N packets; 0 or 1: every one */
+	__u32 flags;		/* SFC_TRACE_F_* */
+	__u8 family;		/* 0 any, 4, 6 */
+	__u8 proto;		/* 0 any */
+	__u16 port;
+	__u16 chain;
+	__u16 pad;
+	__be32 addr[4];
+};
+
+#define SFC_TRACE_INGRESS	0
+#define SFC_TRACE_EGRESS	1
+
+/* What happened to one packet at one program run. */
+struct sfc_trace_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns */
+	__u32 ifindex;		/* the device the program ran on */
+	__u32 len;
+	__s32 verdict;		/* TC_ACT_* */
+	__u32 drop_reason;	/* enum sfc_drop_reason, 0 if not dropped */
+	__u32 target_ifindex;	/* redirect target, 0 if none */
+	__u32 target_flags;	/* BPF_F_INGRESS or 0 */
+	__u16 chain;		/* 0: no chain */
+	__u8 hop;
+	__u8 dir;		/* SFC_DIR_* */
+	__u8 hook;		/* SFC_TRACE_INGRESS / _EGRESS */
+	__u8 family;
+	__u8 proto;
+	__u8 pad;
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+	__u32 pad2;
+};
+
+/*
+ * sfc_trace_ctx (per-CPU array, one entry): what the steering code knew
+ * about the packet being traced, for the event written at the end.
+ */
+struct sfc_trace_ctx {
+	__u32 target_ifindex;
+	__u32 target_flags;
+	__u16 chain;
+	__u8 hop;
+	__u8 dir;
+	__u32 active;
+};
+
+/*
  * sfc_hop_stats (per-CPU array): packets steered into each hop, and those
  * that completed the chain (hop == SFC_MAX_HOPS), per direction.
  */
@@ -257,6 +322,9 @@ _Static_assert(sizeof(struct sfc_ppg) ==
 _Static_assert(sizeof(struct sfc_sticky_key) == 44, "sfc_sticky_key ABI");
 _Static_assert(sizeof(struct sfc_sticky) == 16, "sfc_sticky ABI");
 _Static_assert(sizeof(struct sfc_health) == 16, "sfc_health ABI");
+_Static_assert(sizeof(struct sfc_trace_cfg) == 36, "sfc_trace_cfg ABI");
+_Static_assert(sizeof(struct sfc_trace_event) == 80, "sfc_trace_event ABI");
+_Static_assert(sizeof(struct sfc_trace_ctx) == 16, "sfc_trace_ctx ABI");
 _Static_assert(sizeof(struct sfc_flow_key) == 44, "sfc_flow_key ABI");
 _Static_assert(sizeof(struct sfc_flow) == 16, "sfc_flow ABI");
 #endif

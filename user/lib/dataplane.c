@@ -173,10 +173,13 @@ struct pin_slot {
 	{ SFC_MAP_HOP_STATS, &(dp)->hop_stats_fd },			\
 	{ SFC_MAP_STICKY, &(dp)->sticky_fd },				\
 	{ SFC_MAP_HEALTH, &(dp)->health_fd },				\
+	{ SFC_MAP_TRACE, &(dp)->trace_fd },				\
+	{ SFC_MAP_TRACE_CFG, &(dp)->trace_cfg_fd },			\
+	{ SFC_MAP_TRACE_CTX, &(dp)->trace_ctx_fd },			\
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 }
-#define NR_PINS 15
+#define NR_PINS 18
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

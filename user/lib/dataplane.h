@@ -28,6 +28,9 @@ struct sfc_dp {
 	int hop_stats_fd;
 	int sticky_fd;
 	int health_fd;
+	int trace_fd;		/* ring buffer */
+	int trace_cfg_fd;
+	int trace_ctx_fd;
 	int prog_fd;		/* sfc_tc_ingress: every port */
 	int egress_prog_fd;	/* sfc_tc_egress: VNF ports */
 };

@@ -39,6 +39,7 @@ static const struct sfcctl_cmd cmds[] = {
 	{ "detach", do_detach, "detach the data plane from ports' devices" },
 	{ "stats", do_stats, "per-hop, per-port and drop counters" },
 	{ "graph", do_graph, "the chains with their counters, as Graphviz DOT" },
+	{ "trace", do_trace, "follow packets through the data plane" },
 	{ "health", do_health, "health checks of VNF instances: run, show" },
 	{ "module", do_module, "the sfc_geneve kernel module's settings" },
 	{ "help", NULL, "this text" },

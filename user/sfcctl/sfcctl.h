@@ -39,6 +39,7 @@ int do_export(int argc, char **argv);
 int do_restore(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_graph(int argc, char **argv);
+int do_trace(int argc, char **argv);
 int do_health(int argc, char **argv);
 
 /* Helpers shared by the command files. */
