@@ -125,20 +125,53 @@ static __always_inline void classify_ctx_init(struct classify_ctx *c,
 	c->best_chain = SFC_NO_CHAIN;
 }
 
-/* Returns the chain index of the best matching rule, or SFC_NO_CHAIN. */
+/* The chain index of the best matching rule, or SFC_NO_CHAIN: scans. */
+static __always_inline int classify_scan(const struct classify_ctx *init,
+					 __u32 slot, __u32 port_id)
+{
+	struct classify_ctx c = *init;
+
+	scan_list(&c, slot, port_id);
+	scan_list(&c, slot, 0);
+	return c.best_chain;
+}
+
+/*
+ * Classification with a per-flow cache: the first packet of a flow scans
+ * the rules of the live slot, the others find the answer in
+ * sfc_class_cache (valid while the generation is the one it was made
+ * under). Everything a rule can look at is in the key.
+ */
 static __always_inline int classify(struct __sk_buff *skb,
 				    const struct sfc_pkt *pkt,
 				    const struct sfc_global *g, __u32 port_id)
 {
 	struct classify_ctx c = {};
-	__u32 slot = g->generation & 1;
+	struct sfc_class_key key = {};
+	struct sfc_class_val val;
+	const struct sfc_class_val *hit;
 
 	classify_ctx_init(&c, pkt);
 	if (g->flags & SFC_GLOBAL_F_DST_PORTS)
 		c.dst_port_id = dst_port_of(skb);
-	scan_list(&c, slot, port_id);
-	scan_list(&c, slot, 0);
-	return c.best_chain;
+
+	key.port_id = port_id;
+	key.dst_port_id = c.dst_port_id;
+	key.family = c.family;
+	key.proto = c.proto;
+	key.l4 = c.has_l4;
+	__builtin_memcpy(key.saddr, c.saddr, sizeof(key.saddr));
+	__builtin_memcpy(key.daddr, c.daddr, sizeof(key.daddr));
+	key.sport = c.sport;
+	key.dport = c.dport;
+	hit = bpf_map_lookup_elem(&sfc_class_cache, &key);
+	if (hit && hit->generation == g->generation)
+		return hit->chain;
+
+	val.generation = g->generation;
+	val.chain = classify_scan(&c, g->generation & 1, port_id);
+	bpf_map_update_elem(&sfc_class_cache, &key, &val, BPF_ANY);
+	return val.chain;
 }
 
 #endif /* SFC_BPF_CLASSIFY_H */

@@ -111,6 +111,14 @@ struct {
 	__type(value, struct sfc_sticky);
 } sfc_sticky SEC(".maps");
 
+/* Flow -> chain at edge ports, so only first packets scan the rules. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SFC_MAX_CLASS_CACHE);
+	__type(key, struct sfc_class_key);
+	__type(value, struct sfc_class_val);
+} sfc_class_cache SEC(".maps");
+
 /* Instance health by pair ingress ifindex, written by `sfcctl health`. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

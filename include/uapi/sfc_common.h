@@ -22,6 +22,7 @@
 #define SFC_MAX_RULES		16384	/* compiled classifier rules, per slot */
 #define SFC_MAX_FLOWS		65536	/* flow state entries (LRU) */
 #define SFC_MAX_STICKY		65536	/* flow -> instance entries (LRU) */
+#define SFC_MAX_CLASS_CACHE	65536	/* flow -> classification (LRU) */
 /*
  * Buckets of a group's Maglev table (a prime well above 16 instances x
  * their weights' granularity): removing one of N instances moves ~1/N of

@@ -24,6 +24,7 @@
 #define SFC_MAP_FLOWS		"sfc_flows"
 #define SFC_MAP_HOP_STATS	"sfc_hop_stats"
 #define SFC_MAP_STICKY		"sfc_sticky"
+#define SFC_MAP_CLASS_CACHE	"sfc_class_cache"
 #define SFC_MAP_HEALTH		"sfc_health"
 #define SFC_MAP_TRACE		"sfc_trace"
 #define SFC_MAP_TRACE_CFG	"sfc_trace_cfg"
@@ -122,6 +123,29 @@ struct sfc_pair {
 	__u8 correlation;	/* 0 none (MPLS/NSH later) */
 	__u8 flags;
 	__u32 pad;
+};
+
+/*
+ * sfc_class_cache (LRU hash): the classification of a flow entering an
+ * edge port, so only a flow's first packet scans the rules. Valid for the
+ * generation it was made under; a switch invalidates every entry at once.
+ */
+struct sfc_class_key {
+	__u32 port_id;		/* source port */
+	__u32 dst_port_id;	/* from the destination MAC, 0 none */
+	__u8 family;
+	__u8 proto;
+	__u8 l4;		/* ports are valid (not a non-first fragment) */
+	__u8 pad;
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+};
+
+struct sfc_class_val {
+	__u32 generation;
+	__s32 chain;		/* -1: no classifier matched */
 };
 
 /* Fields a group's instance selection hashes (networking-sfc lb_fields). */
@@ -320,6 +344,8 @@ _Static_assert(sizeof(struct sfc_pair) == 16, "sfc_pair ABI");
 _Static_assert(sizeof(struct sfc_ppg) ==
 	       8 + 16 * SFC_MAX_PAIRS + SFC_MAGLEV_SIZE + 3, "sfc_ppg ABI");
 _Static_assert(sizeof(struct sfc_sticky_key) == 44, "sfc_sticky_key ABI");
+_Static_assert(sizeof(struct sfc_class_key) == 48, "sfc_class_key ABI");
+_Static_assert(sizeof(struct sfc_class_val) == 8, "sfc_class_val ABI");
 _Static_assert(sizeof(struct sfc_sticky) == 16, "sfc_sticky ABI");
 _Static_assert(sizeof(struct sfc_health) == 16, "sfc_health ABI");
 _Static_assert(sizeof(struct sfc_trace_cfg) == 36, "sfc_trace_cfg ABI");

@@ -172,6 +172,7 @@ struct pin_slot {
 	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\
 	{ SFC_MAP_HOP_STATS, &(dp)->hop_stats_fd },			\
 	{ SFC_MAP_STICKY, &(dp)->sticky_fd },				\
+	{ SFC_MAP_CLASS_CACHE, &(dp)->class_cache_fd },			\
 	{ SFC_MAP_HEALTH, &(dp)->health_fd },				\
 	{ SFC_MAP_TRACE, &(dp)->trace_fd },				\
 	{ SFC_MAP_TRACE_CFG, &(dp)->trace_cfg_fd },			\
@@ -179,7 +180,7 @@ struct pin_slot {
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 }
-#define NR_PINS 18
+#define NR_PINS 19
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

@@ -27,6 +27,7 @@ struct sfc_dp {
 	int flows_fd;
 	int hop_stats_fd;
 	int sticky_fd;
+	int class_cache_fd;
 	int health_fd;
 	int trace_fd;		/* ring buffer */
 	int trace_cfg_fd;
