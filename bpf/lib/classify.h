@@ -137,6 +137,13 @@ static __always_inline int classify_scan(const struct classify_ctx *init,
 }
 
 /*
+ * Set before load by a benchmark that measures the rule scan itself
+ * (bpf_fixtures --no-cache); sfcctl never sets it, and the verifier prunes
+ * the branch.
+ */
+const volatile bool sfc_no_class_cache = false;
+
+/*
  * Classification with a per-flow cache: the first packet of a flow scans
  * the rules of the live slot, the others find the answer in
  * sfc_class_cache (valid while the generation is the one it was made
@@ -154,6 +161,8 @@ static __always_inline int classify(struct __sk_buff *skb,
 	classify_ctx_init(&c, pkt);
 	if (g->flags & SFC_GLOBAL_F_DST_PORTS)
 		c.dst_port_id = dst_port_of(skb);
+	if (sfc_no_class_cache)
+		return classify_scan(&c, g->generation & 1, port_id);
 
 	key.port_id = port_id;
 	key.dst_port_id = c.dst_port_id;

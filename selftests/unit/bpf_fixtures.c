@@ -11,10 +11,11 @@
  * must stay zero. (Loading once matters in the TCG guest, where each
  * verification takes about a second.)
  *
- *   bpf_fixtures [-v] [--repeat N] [--filter TEXT] FILE...
+ *   bpf_fixtures [-v] [--repeat N] [--no-cache] [--filter TEXT] FILE...
  *
  * --repeat N runs each passing fixture N more times and prints the
- * kernel-measured ns per packet (bench/ uses it).
+ * kernel-measured ns per packet (bench/ uses it); --no-cache makes every
+ * run scan the classifier rules, as a flow's first packet does.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -98,6 +99,7 @@ static const struct { const char *name; int val; } verdicts[] = {
 
 static unsigned long repeat;
 static const char *filter;
+static bool no_class_cache;	/* --no-cache: measure the rule scan itself */
 
 static void entries_free(struct map_entry *e, int n)
 {
@@ -551,6 +553,7 @@ static struct sfc_tc *load_data_plane(void)
 		return NULL;
 	}
 	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
+	skel->rodata->sfc_no_class_cache = no_class_cache;
 	err = sfc_tc__load(skel);
 	if (err) {
 		printf("# loading the data plane failed: %s (run with -v)\n",
@@ -663,15 +666,18 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-cache", no_argument, NULL, 'n' },
 		{ 0 }
 	};
 	bool verbose = false;
 	struct sfc_tc *skel;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "r:f:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:f:vn", longopts, NULL)) != -1) {
 		if (c == 'v')
 			verbose = true;
+		else if (c == 'n')
+			no_class_cache = true;
 		else if (c == 'r')
 			repeat = strtoul(optarg, NULL, 0);
 		else if (c == 'f')
