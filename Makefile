@@ -7,6 +7,7 @@
 #   make check      deps + build + all three test tiers (unit, netns, guest)
 #   make demo       deps + build + the namespace demo
 #   make image      sfc-cni's container image, a tarball (docs/kubernetes.md)
+#   make fuzz       libFuzzer runs of the parsers, FUZZ_TIME s each (docs/robustness.md)
 #   make V=1        show the commands
 #
 # All outputs go to $(O) (default build/), which git ignores.
@@ -142,7 +143,7 @@ $(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h
 		$(if $(filter 1,$(V)),,>/dev/null)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all fuzz-build
 	$(Q)selftests/run_tests.sh --build $(O)
 
 check-unit check-net check-guest: all
@@ -172,3 +173,48 @@ $(O)/selftests/fixtures/%.fix: selftests/unit/fixtures/%.py selftests/unit/fixtu
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)/usr/bin/python3 $< > $@
+
+# The hostile packet corpus test_corpus runs (selftests/unit/corpus/).
+CORPUS_GENS := $(wildcard selftests/unit/corpus/*.py)
+CORPORA     := $(patsubst selftests/unit/corpus/%.py,$(O)/selftests/corpus/%.corpus,$(CORPUS_GENS))
+user: $(CORPORA)
+
+$(O)/selftests/corpus/%.corpus: selftests/unit/corpus/%.py selftests/unit/fixtures/fixlib.py
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)/usr/bin/python3 $< > $@
+
+# libFuzzer harnesses (fuzz/, docs/robustness.md): libsfc and sfc-cni's
+# sources again, instrumented, under ASan and UBSan.
+# `make fuzz` builds, then runs each harness FUZZ_TIME seconds;
+# `make fuzz-build` only builds ($(O)/fuzz/fuzz_*).
+FUZZ_TIME   ?= 300
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
+	       -I include -I user/lib -I $(O)/skel \
+	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_SRCS   := $(LIB_SRCS) $(filter-out %/main.c,$(CNI_SRCS))
+FUZZ_OBJS   := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(FUZZ_SRCS))
+FUZZ_LIB    := $(O)/fuzz/libsfc-fuzz.a
+FUZZERS     := $(patsubst fuzz/%.c,$(O)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZERS)
+
+$(O)/fuzz/obj/%.o: %.c $(LIB_HDRS) $(wildcard user/sfc-cni/*.h) $(BPF_SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/fuzz/%: fuzz/%.c $(FUZZ_LIB)
+	$(call msg,FUZZER,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+		-Wl,--wrap=cni_log_open -o $@ $< $(FUZZ_LIB) $(USER_LDLIBS)
+
+fuzz: fuzz-build
+	$(Q)fuzz/run.sh --build $(O) --time $(FUZZ_TIME)

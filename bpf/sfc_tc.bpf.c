@@ -23,6 +23,7 @@
 #include "lib/classify.h"
 #include "lib/steer.h"
 #include "lib/trace.h"
+#include "lib/pop.h"
 
 static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff *skb)
 {
@@ -133,25 +134,92 @@ static __always_inline int from_edge(struct __sk_buff *skb,
 	ret = reverse_of_symmetric(skb, pkt, g);
 	if (ret != SFC_CONTINUE)
 		return ret;
-	idx = classify(skb, pkt, g, port_id);
+	idx = sfc_classify(skb, pkt, g, port_id);
 	if (idx == SFC_NO_CHAIN)
 		return TC_ACT_OK;
 	return start_chain(skb, pkt, g, idx, SFC_DIR_FWD);
 }
 
 /*
- * A packet handed back by a VNF. Only the flow state recorded when it was
- * steered in ties it to a chain hop; it continues under the generation it
- * started with, so a configuration switch never splits its path.
+ * The correlation the XDP program popped for this packet (an SFC-aware VNF
+ * returned it), consumed so it is never read twice.
+ */
+static __always_inline bool take_meta(struct __sk_buff *skb, struct sfc_meta *out)
+{
+	struct sfc_meta *m = skb_data_meta(skb);
+	void *data = skb_data(skb);
+
+	if ((void *)(m + 1) > data || m->magic != SFC_META_MAGIC)
+		return false;
+	*out = *m;
+	m->magic = 0;
+	return true;
+}
+
+/*
+ * Where an aware VNF's packet is in its chain. The flow state, when there
+ * is one, says it and the header must agree (a packet never changes
+ * chains); without it (the VNF rewrote the 5-tuple) the header alone says
+ * it: the SPI names the chain and direction, the SI the hop, and an NSH
+ * context the source port.
+ */
+static __always_inline int locate_aware(const struct sfc_flow *f,
+					const struct sfc_meta *m,
+					const struct sfc_global *g,
+					struct steer_state *st,
+					const struct sfc_chain **chain)
+{
+	struct sfc_spi_key k = { .slot = g->generation & 1, .spi = m->spi };
+	const struct sfc_spi_val *v;
+	__u32 pos, *ifindex, id;
+
+	if (f) {
+		*st = (struct steer_state){ .generation = f->generation,
+					    .chain = f->chain, .hop = f->hop,
+					    .dir = f->dir, .src_ifindex = f->src_ifindex };
+		*chain = chain_at(st->generation & 1, st->chain);
+		if (!*chain || (*chain)->generation != st->generation)
+			return sfc_drop(SFC_DROP_STALE_CONFIG);
+		if (path_spi(*chain, st->dir) != m->spi)
+			return sfc_drop(SFC_DROP_UNKNOWN_SPI);
+		return SFC_CONTINUE;
+	}
+	v = bpf_map_lookup_elem(&sfc_spis, &k);
+	if (!v)
+		return sfc_drop(SFC_DROP_UNKNOWN_SPI);
+	*chain = chain_at(k.slot, v->chain);
+	if (!*chain || (*chain)->generation != g->generation)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	pos = SFC_SI_FIRST - 1 - m->si;		/* as decremented by the VNF */
+	if (pos >= (*chain)->nr_hops)
+		return sfc_drop(SFC_DROP_BAD_SI);
+	id = m->src_port_id;
+	ifindex = id < SFC_MAX_PORTS ? bpf_map_lookup_elem(&sfc_port_ifindex, &id) : NULL;
+	if (!ifindex || !*ifindex)
+		return sfc_drop(SFC_DROP_UNKNOWN_SRC);
+	*st = (struct steer_state){ .generation = g->generation, .chain = v->chain,
+				    .dir = v->dir, .src_ifindex = *ifindex,
+				    .hop = v->dir == SFC_DIR_FWD ? pos :
+					   (*chain)->nr_hops - 1 - pos };
+	return SFC_CONTINUE;
+}
+
+/*
+ * A packet handed back by a VNF. The flow state recorded when it was
+ * steered in ties it to a chain hop (or, for SFC-aware VNFs, the header it
+ * came back with); it continues under the generation it started with, so
+ * a configuration switch never splits its path.
  */
 static __always_inline int from_vnf(struct __sk_buff *skb,
 				    const struct sfc_pkt *pkt,
-				    const struct sfc_global *g, __u32 flags)
+				    const struct sfc_global *g, __u32 flags,
+				    __u32 port_id, const struct sfc_meta *meta)
 {
 	struct sfc_flow_key key = {};
 	const struct sfc_chain *chain;
 	const struct sfc_flow *f;
 	struct steer_state st;
+	int ret;
 
 	if (flags & SFC_PORT_F_TAP)	/* a tap's output is discarded */
 		return sfc_drop(SFC_DROP_TAP_RETURN);
@@ -159,17 +227,34 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
 	flow_key_of(&key, pkt, skb->ingress_ifindex);
 	f = bpf_map_lookup_elem(&sfc_flows, &key);
-	if (!f)
-		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
-	if (!f->chain)	/* chain 0: a probe of `sfcctl health` came back */
+	if (f && !f->chain)	/* chain 0: a probe of `sfcctl health` came back */
 		return sfc_drop(SFC_DROP_PROBE);
-	st = (struct steer_state){ .generation = f->generation, .chain = f->chain,
-				   .hop = f->hop, .dir = f->dir,
-				   .src_ifindex = f->src_ifindex };
-	chain = chain_at(st.generation & 1, st.chain);
-	if (!chain || chain->generation != st.generation)
-		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	if (meta) {
+		__u8 sent;
 
+		ret = locate_aware(f, meta, g, &st, &chain);
+		if (ret != SFC_CONTINUE)
+			return ret;
+		sent = path_si(chain, st.hop, st.dir);
+		if (meta->si == sent)
+			count_si_kept(port_id, skb);
+		else if (meta->si != (__u8)(sent - 1))
+			return sfc_drop(SFC_DROP_BAD_SI);
+		if (meta->corr == SFC_CORRELATION_NSH) {
+			if (meta->ttl <= 1)
+				return sfc_drop(SFC_DROP_NSH_TTL);
+			st.nsh_ttl = meta->ttl - 1;	/* our forwarder's hop */
+		}
+	} else {
+		if (!f)
+			return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+		st = (struct steer_state){ .generation = f->generation,
+					   .chain = f->chain, .hop = f->hop,
+					   .dir = f->dir, .src_ifindex = f->src_ifindex };
+		chain = chain_at(st.generation & 1, st.chain);
+		if (!chain || chain->generation != st.generation)
+			return sfc_drop(SFC_DROP_STALE_CONFIG);
+	}
 	if (!advance_hop(chain, &st))
 		return finish_chain(skb, chain, &st, g);
 	return steer_into_hop(skb, pkt, chain, &st, g);
@@ -182,6 +267,8 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	const struct sfc_trace_cfg *trace;
 	struct sfc_global g = {};
 	struct sfc_pkt pkt = {};
+	struct sfc_meta meta;
+	bool has_meta = false;
 	__u32 port_id, flags;
 	int ret, reason = 0;
 
@@ -191,6 +278,8 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	flags = port->flags;
 	read_global(&g);
 	trace = trace_begin();
+	if (flags & SFC_PORT_F_AWARE)	/* before parsing: pulls move data */
+		has_meta = take_meta(skb, &meta);
 
 	if (consume_done_mark(skb, &g)) {
 		count_port_reinjected(port_id, skb);
@@ -204,7 +293,8 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	ret = parse_packet(skb, &pkt);
 	if (ret == SFC_CONTINUE) {
 		if (flags & SFC_PORT_F_VNF)
-			ret = from_vnf(skb, &pkt, &g, flags);
+			ret = from_vnf(skb, &pkt, &g, flags, port_id,
+				       has_meta ? &meta : NULL);
 		else
 			ret = from_edge(skb, &pkt, &g, port_id);
 	}
@@ -247,6 +337,33 @@ int sfc_tc_egress(struct __sk_buff *skb)
 	}
 	skb->mark &= ~g.mark_mask;	/* the VNF never sees our bits */
 	return TC_ACT_OK;
+}
+
+/*
+ * XDP on the ports of SFC-aware pairs: pops the MPLS or NSH header a
+ * packet comes back with and hands its content to sfc_tc_ingress in the
+ * packet metadata. Everything else passes untouched.
+ */
+SEC("xdp")
+int sfc_xdp_pop(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct sfc_meta m = { .magic = SFC_META_MAGIC };
+	int ret;
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_MPLS_UC))
+		ret = pop_mpls(ctx, &m);
+	else if (eth->h_proto == bpf_htons(ETH_P_NSH))
+		ret = pop_nsh(ctx, &m);
+	else
+		return XDP_PASS;
+	if (ret != XDP_CONTINUE)
+		return ret;
+	return xdp_set_meta(ctx, &m);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -16,7 +16,7 @@ PACKAGES=(
 	# build
 	make gcc clang llvm libbpf-dev bpftool pkg-config libelf-dev zlib1g-dev
 	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libjson-c-dev
-	linux-headers-amd64 kmod dwarves
+	linux-headers-amd64 kmod dwarves libclang-rt-dev
 	# tests and demo
 	iproute2 ethtool iputils-ping tcpdump tshark python3-scapy iperf3 jq
 	nftables bridge-utils util-linux graphviz containernetworking-plugins

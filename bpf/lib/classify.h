@@ -147,17 +147,21 @@ const volatile bool sfc_no_class_cache = false;
  * Classification with a per-flow cache: the first packet of a flow scans
  * the rules of the live slot, the others find the answer in
  * sfc_class_cache (valid while the generation is the one it was made
- * under). Everything a rule can look at is in the key.
+ * under). Everything a rule can look at is in the key. A global function:
+ * its ~150 bytes of stack are not added to the caller's frame, which the
+ * 6.1 verifier counts against the 512-byte limit with the deepest call.
  */
-static __always_inline int classify(struct __sk_buff *skb,
-				    const struct sfc_pkt *pkt,
-				    const struct sfc_global *g, __u32 port_id)
+__attribute__((noinline))
+int sfc_classify(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+		 const struct sfc_global *g, __u32 port_id)
 {
 	struct classify_ctx c = {};
 	struct sfc_class_key key = {};
 	struct sfc_class_val val;
 	const struct sfc_class_val *hit;
 
+	if (!skb || !pkt || !g)
+		return SFC_NO_CHAIN;
 	classify_ctx_init(&c, pkt);
 	if (g->flags & SFC_GLOBAL_F_DST_PORTS)
 		c.dst_port_id = dst_port_of(skb);

@@ -36,6 +36,15 @@ static __always_inline void count_port_reinjected(__u32 port_id,
 		counter_add(&st->reinjected, skb);
 }
 
+static __always_inline void count_si_kept(__u32 port_id,
+					  const struct __sk_buff *skb)
+{
+	struct sfc_port_stats *st = port_stats(port_id);
+
+	if (st)
+		counter_add(&st->si_kept, skb);
+}
+
 /* The one exit for drops: count under the reason, then shoot. */
 static __always_inline int drop_packet(const struct __sk_buff *skb,
 				       enum sfc_drop_reason reason)

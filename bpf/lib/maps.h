@@ -119,6 +119,23 @@ struct {
 	__type(value, struct sfc_class_val);
 } sfc_class_cache SEC(".maps");
 
+/* (slot, SPI) -> chain and direction: SFC-aware returns name their path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CHAINS * 2);
+	__type(key, struct sfc_spi_key);
+	__type(value, struct sfc_spi_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_spis SEC(".maps");
+
+/* port_id -> device, for the source port an NSH context names. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SFC_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} sfc_port_ifindex SEC(".maps");
+
 /* Instance health by pair ingress ifindex, written by `sfcctl health`. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -54,6 +54,15 @@ static __always_inline void *skb_data_end(const struct __sk_buff *skb)
 	return p;
 }
 
+static __always_inline void *skb_data_meta(const struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_meta)));
+	return p;
+}
+
 /*
  * Returns a pointer to len bytes at off in the linear data, pulling them in
  * when the skb holds them elsewhere; NULL when the packet is shorter.

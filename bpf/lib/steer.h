@@ -14,6 +14,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/select.h"
+#include "lib/encap.h"
 #include "lib/trace.h"
 
 /*
@@ -106,14 +107,45 @@ struct steer_state {
 	__u8 hop;
 	__u8 dir;
 	__u32 src_ifindex;
+	__u8 nsh_ttl;		/* TTL for the next NSH push, 0: the chain's */
+	__u8 pad[3];
+	__u32 mark_mask;	/* from sfc_global, for the steered mark */
+	__u32 mark_steer;
 };
+
+static __always_inline __u32 port_id_of_ifindex(__u32 ifindex)
+{
+	struct sfc_port_key k = { .ifindex = ifindex };
+	const struct sfc_port_val *v = bpf_map_lookup_elem(&sfc_ports, &k);
+
+	return v ? v->port_id : 0;
+}
+
+/* The correlation header an SFC-aware instance expects, pushed in front. */
+static __always_inline int push_correlation(struct __sk_buff *skb,
+					    const struct sfc_pkt *pkt,
+					    const struct sfc_chain *chain,
+					    const struct sfc_pair *pair,
+					    const struct steer_state *st)
+{
+	__u32 spi = path_spi(chain, st->dir);
+	__u8 si = path_si(chain, st->hop, st->dir);
+
+	if (pair->correlation == SFC_CORRELATION_MPLS)
+		return push_mpls(skb, chain, spi, si);
+	if (pair->correlation == SFC_CORRELATION_NSH)
+		return push_nsh(skb, pkt, chain, spi, si,
+				st->nsh_ttl ? st->nsh_ttl : chain->nsh_ttl,
+				port_id_of_ifindex(st->src_ifindex));
+	return SFC_CONTINUE;
+}
 
 /* Hands the packet to an instance, remembering where it must come back. */
 static __always_inline int enter_instance(struct __sk_buff *skb,
 					  const struct sfc_pkt *pkt,
+					  const struct sfc_chain *chain,
 					  const struct sfc_pair *pair,
-					  const struct steer_state *st,
-					  const struct sfc_global *g)
+					  const struct steer_state *st)
 {
 	__u32 target = st->dir == SFC_DIR_FWD ? pair->ingress_ifindex :
 						pair->egress_ifindex;
@@ -127,13 +159,32 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 		.dir = st->dir,
 		.src_ifindex = st->src_ifindex,
 	};
+	int ret;
 
 	flow_key_of(&key, pkt, back);
 	flow_store(&key, &flow);
+	ret = push_correlation(skb, pkt, chain, pair, st);
+	if (ret != SFC_CONTINUE)
+		return ret;
 	count_hop(st->chain, st->dir, st->hop, skb);
 	trace_note_hop(st->chain, st->hop, st->dir);
-	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_steer;
+	skb->mark = (skb->mark & ~st->mark_mask) | st->mark_steer;
 	return redirect_to(target, 0);
+}
+
+/*
+ * The same as a global (BPF-to-BPF) function: the verifier checks it once
+ * instead of once per iteration of the hop loop (on 6.1, inlined, the
+ * program ran out of its 1M-instruction budget).
+ */
+__attribute__((noinline))
+int sfc_enter_instance(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+		       const struct sfc_chain *chain, const struct sfc_pair *pair,
+		       const struct steer_state *st)
+{
+	if (!skb || !pkt || !chain || !pair || !st)
+		return sfc_drop(SFC_DROP_BAD_CHAIN);
+	return enter_instance(skb, pkt, chain, pair, st);
 }
 
 /*
@@ -216,7 +267,9 @@ static __always_inline int steer_into_hop(struct __sk_buff *skb,
 			if (pair)
 				copy_to_tap(skb, pair, st, g);
 		} else if (pair) {
-			return enter_instance(skb, pkt, pair, st, g);
+			st->mark_mask = g->mark_mask;
+			st->mark_steer = g->mark_steer;
+			return sfc_enter_instance(skb, pkt, chain, pair, st);
 		} else if (!(ppg->flags & SFC_PPG_F_FAIL_OPEN)) {
 			return sfc_drop(ppg->nr_pairs ? SFC_DROP_GROUP_DOWN :
 							SFC_DROP_NO_INSTANCE);

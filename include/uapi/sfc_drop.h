@@ -26,7 +26,14 @@
 	X(SFC_DROP_UNSTEERED,	11, "unsteered-to-vnf")			\
 	X(SFC_DROP_GROUP_DOWN,	12, "group-down")				\
 	X(SFC_DROP_TAP_RETURN,	13, "tap-return")				\
-	X(SFC_DROP_PROBE,	14, "health-probe")
+	X(SFC_DROP_PROBE,	14, "health-probe")				\
+	X(SFC_DROP_BAD_SI,	15, "bad-si")					\
+	X(SFC_DROP_NSH_TTL,	16, "nsh-ttl-expired")				\
+	X(SFC_DROP_UNKNOWN_SPI,	17, "unknown-spi")				\
+	X(SFC_DROP_BAD_NSH,	18, "bad-nsh")					\
+	X(SFC_DROP_MPLS_NO_BOS,	19, "mpls-no-bos")				\
+	X(SFC_DROP_PUSH,	20, "push-failed")				\
+	X(SFC_DROP_UNKNOWN_SRC,	21, "unknown-source")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

@@ -24,6 +24,8 @@
 #define SFC_MAP_FLOWS		"sfc_flows"
 #define SFC_MAP_HOP_STATS	"sfc_hop_stats"
 #define SFC_MAP_STICKY		"sfc_sticky"
+#define SFC_MAP_SPIS		"sfc_spis"
+#define SFC_MAP_PORT_IFINDEX	"sfc_port_ifindex"
 #define SFC_MAP_CLASS_CACHE	"sfc_class_cache"
 #define SFC_MAP_HEALTH		"sfc_health"
 #define SFC_MAP_TRACE		"sfc_trace"
@@ -31,6 +33,7 @@
 #define SFC_MAP_TRACE_CTX	"sfc_trace_ctx"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 #define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
+#define SFC_PROG_XDP_POP	"sfc_xdp_pop"
 
 /* sfc_ports: ifindex of a host-side device -> its logical port. */
 struct sfc_port_key {
@@ -40,6 +43,7 @@ struct sfc_port_key {
 #define SFC_PORT_F_WORKLOAD	(1u << 0)	/* an edge port: app/pod/VM/uplink */
 #define SFC_PORT_F_VNF		(1u << 1)	/* a port of a VNF port pair */
 #define SFC_PORT_F_TAP		(1u << 2)	/* ... of a pair in a tap group */
+#define SFC_PORT_F_AWARE	(1u << 3)	/* ... of an SFC-aware pair: XDP pops */
 
 struct sfc_port_val {
 	__u32 port_id;		/* index into sfc_port_stats, < SFC_MAX_PORTS */
@@ -104,6 +108,54 @@ struct sfc_rule {
 
 #define SFC_CHAIN_F_SYMMETRIC	(1u << 0)	/* reverse walks hops backwards */
 #define SFC_CHAIN_F_DIRECT	(1u << 1)	/* end: deliver from the last VNF */
+#define SFC_CHAIN_F_MPLS_RFC8595 (1u << 2)	/* two labels: SPI, SI */
+#define SFC_CHAIN_F_NSH_MD2	(1u << 3)	/* NSH MD type 2, else 1 */
+#define SFC_CHAIN_F_NSH_ETH	(1u << 4)	/* NSH next protocol Ethernet */
+
+/* Correlation: the header an SFC-aware port pair gets (networking-sfc). */
+#define SFC_CORRELATION_NONE		0
+#define SFC_CORRELATION_MPLS		1
+#define SFC_CORRELATION_NSH		2
+
+/*
+ * Service path identity on the wire. SPI = chain id forward; the reverse
+ * path of a symmetric chain has the top SPI bit of the encoding set (so
+ * chain ids are limited to half the range there). SI = 255 at the first
+ * hop walked, one less at each further hop.
+ */
+#define SFC_SI_FIRST		255
+#define SFC_MPLS1_SPI_BITS	12	/* networking-sfc: label = SPI << 8 | SI */
+#define SFC_MPLS2_SPI_BITS	20	/* RFC 8595: a whole label for the SPI */
+#define SFC_NSH_SPI_BITS	24
+#define SFC_NSH_TTL_DEFAULT	63
+
+/* sfc_spis: (slot, SPI) -> the chain and direction it names. */
+struct sfc_spi_key {
+	__u32 slot;
+	__u32 spi;
+};
+
+struct sfc_spi_val {
+	__u16 chain;
+	__u8 dir;
+	__u8 pad;
+};
+
+/*
+ * What the XDP program of a VNF port hands to TC in the packet metadata
+ * after popping an MPLS or NSH header (TC cannot pop them).
+ */
+#define SFC_META_MAGIC		0x5fc0c0de
+
+struct sfc_meta {
+	__u32 magic;
+	__u32 spi;
+	__u8 si;
+	__u8 ttl;		/* NSH TTL as received; MPLS: the TTL of the SI */
+	__u8 corr;		/* SFC_CORRELATION_* */
+	__u8 pad;
+	__u32 src_port_id;	/* NSH context: the flow's source port, 0 none */
+};
 
 /* sfc_chains[slot * SFC_MAX_CHAINS + chain]: a port chain. */
 struct sfc_chain {
@@ -111,7 +163,8 @@ struct sfc_chain {
 	__u32 chain_id;		/* SPI */
 	__u8 nr_hops;		/* 0 = no chain at this index */
 	__u8 flags;		/* SFC_CHAIN_F_* */
-	__u16 pad;
+	__u8 correlation;	/* SFC_CORRELATION_* of the chain */
+	__u8 nsh_ttl;		/* initial NSH TTL */
 	__u16 hops[SFC_MAX_HOPS]; /* port pair group index per hop */
 };
 
@@ -245,11 +298,14 @@ struct sfc_traffic_counter {
 
 /*
  * Port counter slots: rx is every packet seen at the port's ingress,
- * reinjected the packets let through once because of the "chain done" mark.
+ * reinjected the packets let through once because of the "chain done"
+ * mark, si_kept the packets an SFC-aware VNF returned without decrementing
+ * the SI (accepted: the return port already names the hop; counted).
  */
 struct sfc_port_stats {
 	struct sfc_traffic_counter rx;
 	struct sfc_traffic_counter reinjected;
+	struct sfc_traffic_counter si_kept;	/* aware VNF left SI as sent */
 };
 
 /* sfc_drop_stats (per-CPU array, by enum sfc_drop_reason). */
@@ -334,7 +390,7 @@ _Static_assert(sizeof(struct sfc_port_key) == 4, "sfc_port_key ABI");
 _Static_assert(sizeof(struct sfc_port_val) == 8, "sfc_port_val ABI");
 _Static_assert(sizeof(struct sfc_global) == 32, "sfc_global ABI");
 _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
-_Static_assert(sizeof(struct sfc_port_stats) == 32, "sfc_port_stats ABI");
+_Static_assert(sizeof(struct sfc_port_stats) == 48, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");
 _Static_assert(sizeof(struct sfc_mac_key) == 8, "sfc_mac_key ABI");
 _Static_assert(sizeof(struct sfc_rule_list) == 8, "sfc_rule_list ABI");
@@ -349,6 +405,9 @@ _Static_assert(sizeof(struct sfc_class_val) == 8, "sfc_class_val ABI");
 _Static_assert(sizeof(struct sfc_sticky) == 16, "sfc_sticky ABI");
 _Static_assert(sizeof(struct sfc_health) == 16, "sfc_health ABI");
 _Static_assert(sizeof(struct sfc_trace_cfg) == 36, "sfc_trace_cfg ABI");
+_Static_assert(sizeof(struct sfc_spi_key) == 8, "sfc_spi_key ABI");
+_Static_assert(sizeof(struct sfc_spi_val) == 4, "sfc_spi_val ABI");
+_Static_assert(sizeof(struct sfc_meta) == 16, "sfc_meta ABI");
 _Static_assert(sizeof(struct sfc_trace_event) == 80, "sfc_trace_event ABI");
 _Static_assert(sizeof(struct sfc_trace_ctx) == 16, "sfc_trace_ctx ABI");
 _Static_assert(sizeof(struct sfc_flow_key) == 44, "sfc_flow_key ABI");

@@ -238,21 +238,39 @@ wait_for_line() {
 # nanosecond timestamps, for tshark to judge later. --immediate-mode
 # matters: otherwise packets wait in the kernel ring until a block is
 # retired, and the ones still waiting are lost when tcpdump is stopped.
+# It returns once tcpdump is listening (a busy machine can take seconds),
+# with an 8 MiB buffer so a loaded CPU does not make it drop packets.
 CAPTURE_PIDS=()
+CAPTURE_FILES=()
 capture_start() {
-	local file=$1 ns=$2 dev=$3; shift 3
+	local file=$1 ns=$2 dev=$3 i; shift 3
 	ip netns exec "$ns" tcpdump -i "$dev" -Q in -nn -U --immediate-mode \
-		--time-stamp-precision=nano -w "$file" "$@" 2>/dev/null &
+		-B 8192 --time-stamp-precision=nano -w "$file" "$@" 2>"$file.log" &
 	CAPTURE_PIDS+=($!)
+	CAPTURE_FILES+=("$file")
 	defer "kill $! 2>/dev/null"
+	for ((i = 0; i < 100; i++)); do
+		grep -q "listening on" "$file.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "    warn   tcpdump on $dev not ready after 5 s"
 }
 
-# capture_stop: stops every capture once the last packets are written.
+# capture_stop: stops every capture once the last packets are written;
+# fails the test when tcpdump says the kernel dropped packets, since a
+# test reading the captures would then judge incomplete evidence.
 capture_stop() {
-	sleep 0.3
+	local f dropped
+	sleep 0.5
 	kill "${CAPTURE_PIDS[@]}" 2>/dev/null
 	wait "${CAPTURE_PIDS[@]}" 2>/dev/null
+	for f in "${CAPTURE_FILES[@]}"; do
+		dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$f.log")
+		[ "${dropped:-0}" = 0 ] ||
+			log_test 1 "capture $(basename "$f") complete ($dropped packets dropped by the kernel)"
+	done
 	CAPTURE_PIDS=()
+	CAPTURE_FILES=()
 }
 
 # icmp_seen FILE ICMPTYPE SEQ: when a capture first saw that echo packet.

@@ -176,8 +176,8 @@ test_bad_input() {
 	refused "weight 0" "bad number '0': expected 1..65535" \
 		port-pair add ppx ingress v1i egress v1o weight 0
 	refused "a bad on/off" "expected on or off" port-chain set c1 symmetric yes
-	refused "correlation mpls" "correlation mpls is not supported yet" \
-		port-pair add ppx ingress v1i egress v1o correlation mpls
+	refused "a chain id beyond single-label MPLS" "does not fit the single-label MPLS SPI" \
+		port-chain set c1 correlation mpls chain-id 5000
 	refused "a logical destination port without mac" \
 		"port edge has no mac: logical-destination-port needs it" \
 		flow-classifier add fcx logical-destination-port edge

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -87,6 +88,7 @@ struct fixture {
 
 static const char *const port_words[] = {
 	"rx_packets", "rx_bytes", "reinjected_packets", "reinjected_bytes",
+	"si_kept_packets", "si_kept_bytes",
 };
 #define PORT_WORDS (sizeof(port_words) / sizeof(port_words[0]))
 _Static_assert(PORT_WORDS * 8 == sizeof(struct sfc_port_stats), "port words");
@@ -95,6 +97,8 @@ static const struct { const char *name; int val; } verdicts[] = {
 	{ "TC_ACT_OK", TC_ACT_OK }, { "TC_ACT_SHOT", TC_ACT_SHOT },
 	{ "TC_ACT_REDIRECT", TC_ACT_REDIRECT }, { "TC_ACT_PIPE", TC_ACT_PIPE },
 	{ "TC_ACT_UNSPEC", TC_ACT_UNSPEC },
+	{ "XDP_ABORTED", XDP_ABORTED }, { "XDP_DROP", XDP_DROP },
+	{ "XDP_PASS", XDP_PASS },
 };
 
 static unsigned long repeat;
@@ -393,7 +397,8 @@ static bool check_redirect(struct sfc_tc *skel, const struct fixture *f)
 	return false;
 }
 
-static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
+static bool check_counters(struct sfc_tc *skel, const struct fixture *f,
+			   bool xdp)
 {
 	int port_fd = bpf_map__fd(skel->maps.sfc_port_stats);
 	int drop_fd = bpf_map__fd(skel->maps.sfc_drop_stats);
@@ -439,8 +444,8 @@ static bool check_counters(struct sfc_tc *skel, const struct fixture *f)
 			ok = false;
 		}
 	}
-	if (f->verdict == TC_ACT_SHOT && !total_drops) {
-		printf("# TC_ACT_SHOT without a counted drop reason\n");
+	if (f->verdict == (xdp ? XDP_DROP : TC_ACT_SHOT) && !total_drops) {
+		printf("# a drop without a counted drop reason\n");
 		ok = false;
 	}
 	return ok;
@@ -579,6 +584,7 @@ static bool run_fixture(struct sfc_tc *skel, const struct fixture *f)
 		.ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out),
 		.repeat = 1);
 	struct bpf_program *prog;
+	bool xdp;
 	int err;
 
 	if (!skel)
@@ -587,6 +593,12 @@ static bool run_fixture(struct sfc_tc *skel, const struct fixture *f)
 	if (!prog) {
 		printf("# no program '%s'\n", f->prog);
 		return false;
+	}
+	/* XDP runs get no skb context; their output starts at the metadata. */
+	xdp = bpf_program__type(prog) == BPF_PROG_TYPE_XDP;
+	if (xdp) {
+		opts.ctx_in = opts.ctx_out = NULL;
+		opts.ctx_size_in = opts.ctx_size_out = 0;
 	}
 	err = reset_data_plane(skel);
 	if (err) {
@@ -612,7 +624,7 @@ static bool run_fixture(struct sfc_tc *skel, const struct fixture *f)
 		ok = false;
 	}
 	ok = check_output(f, out, opts.data_size_out, &ctx_out) && ok;
-	ok = check_counters(skel, f) && ok;
+	ok = check_counters(skel, f, xdp) && ok;
 	ok = check_entries(skel, f) && ok;
 	ok = check_redirect(skel, f) && ok;
 	if (ok && repeat)

@@ -191,7 +191,7 @@ static const struct script_case {
 	{ "port-pair pp2 correlation mpls",
 	  "port pair group g1 mixes correlation none (pp1) and mpls (pp2)" },
 	{ "port-pair pp3 correlation mpls",
-	  "port pair pp3: correlation mpls is not supported yet" },
+	  "port chain c1: port pair pp3 expects correlation mpls, the chain's is none" },
 	/* flow classifiers */
 	{ "flow-classifier fc1 ethertype IPv6",
 	  "flow classifier fc1: source-ip 10.0.0.0/24 is not IPv6" },
@@ -227,8 +227,14 @@ static const struct script_case {
 	{ "port-pair ppx ingress v9 egress v9; port v9 dev h9;"
 	  "port-pair-group gx port-pair ppx; port-chain c9 port-pair-group gx "
 	  "port-pair-group gx", "port chain c9 lists port pair group gx twice" },
-	{ "port-chain c2 correlation nsh",
-	  "port chain c2: correlation nsh is not supported yet" },
+	{ "port-chain c2 correlation mpls chain-id 5000",
+	  "port chain c2: chain id 5000 does not fit the single-label MPLS SPI (at most 4095" },
+	{ "port-chain c2 correlation mpls mpls-encoding rfc8595 chain-id 2000000",
+	  "chain id 2000000 does not fit the RFC 8595 MPLS SPI (at most 1048575" },
+	{ "port-chain c2 correlation nsh chain-id 9000000 symmetric on",
+	  "chain id 9000000 does not fit the NSH SPI (at most 8388607 for a symmetric chain)" },
+	{ "port-chain c2 nsh-ttl 64", "bad number '64': expected 1..63" },
+	{ "port-chain c2 nsh-md-type 3", "bad number '3': expected 1..2" },
 	/* load balancing and health checks */
 	{ "port-pair-group g1 lb-fields eth_src,udp_dst lb-symmetric off "
 	  "fail-mode open health-check on health-interval 100 "

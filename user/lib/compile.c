@@ -27,6 +27,11 @@
  */
 #define SFC_GRACE_NS	(250ull * 1000 * 1000)
 
+/* The model's enum and the data plane's values are the same numbers. */
+_Static_assert(SFC_CORR_NONE == SFC_CORRELATION_NONE &&
+	       SFC_CORR_MPLS == SFC_CORRELATION_MPLS &&
+	       SFC_CORR_NSH == SFC_CORRELATION_NSH, "correlation values");
+
 struct compile_ctx {
 	const struct sfc_config *cfg;
 	struct sfc_dp *dp;
@@ -144,11 +149,28 @@ static bool port_in_tap_group(const struct sfc_config *cfg, const char *port)
 	return false;
 }
 
+/* True when an SFC-aware pair (MPLS or NSH) uses the port. */
+static bool port_is_aware(const struct sfc_config *cfg, const char *port)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->pairs.n; i++) {
+		const struct sfc_cfg_pair *pp = &cfg->pairs.v[i];
+
+		if (pp->correlation != SFC_CORR_NONE &&
+		    (!strcmp(pp->ingress, port) || !strcmp(pp->egress, port)))
+			return true;
+	}
+	return false;
+}
+
 static __u32 port_flags(const struct sfc_config *cfg, const struct sfc_cfg_port *p)
 {
 	if (!sfc_cfg_port_is_vnf(cfg, p))
 		return SFC_PORT_F_WORKLOAD;
-	return SFC_PORT_F_VNF | (port_in_tap_group(cfg, p->name) ? SFC_PORT_F_TAP : 0);
+	return SFC_PORT_F_VNF |
+	       (port_in_tap_group(cfg, p->name) ? SFC_PORT_F_TAP : 0) |
+	       (port_is_aware(cfg, p->name) ? SFC_PORT_F_AWARE : 0);
 }
 
 /* Ports and MACs: added/updated before the switch (nothing live uses a
@@ -178,6 +200,11 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 		if (bpf_map_update_elem(cc->dp->ports_fd, &k, &v, BPF_ANY))
 			return fail(cc, -errno, "port %s: %s", p->name,
 				    strerror(errno));
+		/* port id -> device, for sources named by an NSH context */
+		if (bpf_map_update_elem(cc->dp->port_ifindex_fd, &p->id, &k.ifindex,
+					BPF_ANY))
+			return fail(cc, -errno, "port %s: %s", p->name,
+				    strerror(errno));
 		if (p->has_mac) {
 			struct sfc_mac_key mk = { 0 };
 			struct sfc_mac_val mv = { .port_id = p->id };
@@ -201,6 +228,9 @@ static int attach_devices(struct compile_ctx *cc)
 			continue;	/* best effort: device gone */
 		err = sfc_dp_attach(cc->dp, (int)cc->ifindex[i],
 				    sfc_cfg_port_is_vnf(cc->cfg, &cc->cfg->ports.v[i]));
+		if (!err)
+			err = sfc_dp_attach_xdp(cc->dp, (int)cc->ifindex[i],
+						port_is_aware(cc->cfg, cc->cfg->ports.v[i].name));
 		if (err)
 			return fail(cc, err, "attaching to %s: %s",
 				    cc->cfg->ports.v[i].dev, strerror(-err));
@@ -276,6 +306,59 @@ static int write_ppgs(struct compile_ctx *cc)
 	return 0;
 }
 
+static __u8 chain_flags(const struct sfc_cfg_chain *c)
+{
+	return (c->symmetric ? SFC_CHAIN_F_SYMMETRIC : 0) |
+	       (c->end == SFC_END_DIRECT ? SFC_CHAIN_F_DIRECT : 0) |
+	       (c->mpls_encoding == SFC_MPLS_RFC8595 ? SFC_CHAIN_F_MPLS_RFC8595 : 0) |
+	       (c->nsh_md_type == 2 ? SFC_CHAIN_F_NSH_MD2 : 0) |
+	       (c->nsh_next == SFC_NSH_NEXT_ETHERNET ? SFC_CHAIN_F_NSH_ETH : 0);
+}
+
+/* The SPI of a chain's path, as the data plane puts it on the wire. */
+static __u32 spi_of(const struct sfc_cfg_chain *c, int dir)
+{
+	unsigned int bits = c->correlation == SFC_CORR_NSH ? SFC_NSH_SPI_BITS :
+			    c->mpls_encoding == SFC_MPLS_RFC8595 ? SFC_MPLS2_SPI_BITS :
+								   SFC_MPLS1_SPI_BITS;
+
+	return dir == SFC_DIR_REV ? c->chain_id | (1u << (bits - 1)) : c->chain_id;
+}
+
+/*
+ * (slot, SPI) -> chain for the inactive slot: aware VNFs' returns name
+ * their path by SPI. Entries of the slot's previous use are removed first.
+ */
+static int write_spis(struct compile_ctx *cc)
+{
+	struct sfc_spi_key k, stale[2 * SFC_MAX_CHAINS], *prev = NULL;
+	int n = 0, i, dir;
+	size_t c;
+
+	while (n < 2 * SFC_MAX_CHAINS && !bpf_map_get_next_key(cc->dp->spis_fd, prev, &k)) {
+		if (k.slot == cc->slot)
+			stale[n++] = k;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(cc->dp->spis_fd, &stale[i]);
+	for (c = 0; c < cc->cfg->chains.n; c++) {
+		const struct sfc_cfg_chain *ch = &cc->cfg->chains.v[c];
+
+		if (ch->correlation == SFC_CORR_NONE)
+			continue;
+		for (dir = SFC_DIR_FWD; dir <= (ch->symmetric ? SFC_DIR_REV : SFC_DIR_FWD); dir++) {
+			struct sfc_spi_key key = { .slot = cc->slot, .spi = spi_of(ch, dir) };
+			struct sfc_spi_val v = { .chain = (__u16)ch->id, .dir = (__u8)dir };
+
+			if (bpf_map_update_elem(cc->dp->spis_fd, &key, &v, BPF_ANY))
+				return fail(cc, -errno, "chain %s: SPI map: %s", ch->name,
+					    strerror(errno));
+		}
+	}
+	return 0;
+}
+
 static int write_chains(struct compile_ctx *cc, const struct sfc_config *old)
 {
 	struct sfc_chain zero = { 0 };
@@ -294,8 +377,9 @@ static int write_chains(struct compile_ctx *cc, const struct sfc_config *old)
 			.generation = cc->generation,
 			.chain_id = c->chain_id,
 			.nr_hops = (__u8)c->nr_ppgs,
-			.flags = (c->symmetric ? SFC_CHAIN_F_SYMMETRIC : 0) |
-				 (c->end == SFC_END_DIRECT ? SFC_CHAIN_F_DIRECT : 0),
+			.flags = chain_flags(c),
+			.correlation = (__u8)c->correlation,
+			.nsh_ttl = (__u8)(c->nsh_ttl ? c->nsh_ttl : SFC_NSH_TTL_DEFAULT),
 		};
 
 		for (j = 0; j < c->nr_ppgs; j++) {
@@ -639,6 +723,8 @@ static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 		err = write_chains(cc, old);
 	if (!err)
 		err = write_rules(cc, uses_dst_ports);
+	if (!err)
+		err = write_spis(cc);
 	return err;
 }
 

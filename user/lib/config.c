@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "uapi/sfc_maps.h"
 #include "config_schema.h"
 
 /* ---- storage: one growable vector per kind ---- */
@@ -891,29 +892,69 @@ static int check_chains(const struct sfc_config *c, char *err, size_t errlen)
 	return check_fc_owners(c, err, errlen);
 }
 
-static int unsupported(enum sfc_kind k, const char *name,
-		       enum sfc_correlation corr, char *err, size_t errlen)
+/* SPI bits the chain's header carries (the reverse path takes the top one). */
+static unsigned int spi_bits(const struct sfc_cfg_chain *ch)
 {
-	return sfc_errf(err, errlen, "%s %s: correlation %s is not supported yet",
-			LABEL(k), name, corr_name(corr));
+	if (ch->correlation == SFC_CORR_NSH)
+		return SFC_NSH_SPI_BITS;
+	return ch->mpls_encoding == SFC_MPLS_RFC8595 ? SFC_MPLS2_SPI_BITS :
+						       SFC_MPLS1_SPI_BITS;
 }
 
-/* Accepted by the model, not implemented by the data plane yet. */
-static int check_supported(const struct sfc_config *c, char *err,
-			   size_t errlen)
+/* The pairs of a chain's groups are aware of the chain's correlation only. */
+static int check_chain_pairs(const struct sfc_config *c,
+			     const struct sfc_cfg_chain *ch, char *err,
+			     size_t errlen)
+{
+	int h, j;
+
+	for (h = 0; h < ch->nr_ppgs; h++) {
+		const struct sfc_cfg_ppg *g = sfc_cfg_find_ppg(c, ch->ppgs[h]);
+
+		for (j = 0; g && j < g->nr_pairs; j++) {
+			const struct sfc_cfg_pair *p = sfc_cfg_find_pair(c, g->pairs[j]);
+
+			if (p && p->correlation != SFC_CORR_NONE &&
+			    p->correlation != ch->correlation)
+				return sfc_errf(err, errlen,
+						"port chain %s: port pair %s expects correlation %s, the chain's is %s",
+						ch->name, p->name, corr_name(p->correlation),
+						corr_name(ch->correlation));
+		}
+	}
+	return 0;
+}
+
+/*
+ * Correlation: SFC-aware pairs get the chain's header, so they must
+ * expect that one, and the chain id must fit the header's SPI field (half
+ * of it for symmetric chains, whose reverse path sets the top bit).
+ */
+static int check_correlation(const struct sfc_config *c, char *err,
+			     size_t errlen)
 {
 	size_t i;
 
-	for (i = 0; i < c->pairs.n; i++)
-		if (c->pairs.v[i].correlation != SFC_CORR_NONE)
-			return unsupported(SFC_KIND_PAIR, c->pairs.v[i].name,
-					   c->pairs.v[i].correlation, err,
-					   errlen);
-	for (i = 0; i < c->chains.n; i++)
-		if (c->chains.v[i].correlation != SFC_CORR_NONE)
-			return unsupported(SFC_KIND_CHAIN, c->chains.v[i].name,
-					   c->chains.v[i].correlation, err,
-					   errlen);
+	for (i = 0; i < c->chains.n; i++) {
+		const struct sfc_cfg_chain *ch = &c->chains.v[i];
+		unsigned int bits;
+		uint32_t max;
+
+		if (check_chain_pairs(c, ch, err, errlen))
+			return -EINVAL;
+		if (ch->correlation == SFC_CORR_NONE)
+			continue;
+		bits = spi_bits(ch) - (ch->symmetric ? 1 : 0);
+		max = (1u << bits) - 1;
+		if (ch->chain_id > max)
+			return sfc_errf(err, errlen,
+					"port chain %s: chain id %u does not fit the %s SPI (at most %u%s)",
+					ch->name, ch->chain_id,
+					ch->correlation == SFC_CORR_NSH ? "NSH" :
+					ch->mpls_encoding == SFC_MPLS_RFC8595 ?
+					"RFC 8595 MPLS" : "single-label MPLS",
+					max, ch->symmetric ? " for a symmetric chain" : "");
+	}
 	return 0;
 }
 
@@ -924,7 +965,7 @@ int sfc_config_validate(const struct sfc_config *c, char *err, size_t errlen)
 				     size_t) = {
 		check_limits, check_names, check_attrs, check_unique,
 		check_refs, check_groups, check_classifiers, check_chains,
-		check_supported,
+		check_correlation,
 	};
 	size_t i;
 

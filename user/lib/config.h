@@ -104,8 +104,16 @@ struct sfc_cfg_chain {
 	bool symmetric;
 	enum sfc_correlation correlation;
 	enum sfc_chain_end end;
+	int mpls_encoding;	/* SFC_MPLS_SINGLE | SFC_MPLS_RFC8595 */
+	uint32_t nsh_md_type;	/* 1 (default) or 2 */
+	int nsh_next;		/* SFC_NSH_NEXT_ETHERNET (default) | _IP */
+	uint32_t nsh_ttl;	/* 1..63, default 63 */
 	uint32_t id;		/* 1..SFC_MAX_CHAINS-1, stable; 0 = unassigned */
 };
+
+enum { SFC_MPLS_SINGLE = 0, SFC_MPLS_RFC8595 };
+enum { SFC_NSH_NEXT_ETHERNET = 0, SFC_NSH_NEXT_IP };
+#define SFC_CHAIN_NSH_TTL_DEFAULT	63
 
 /* A growable array of one resource type. */
 #define SFC_VEC(type) struct { type *v; size_t n, cap; }

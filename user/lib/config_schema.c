@@ -32,6 +32,16 @@ static const struct sfc_enum_name end_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct sfc_enum_name mpls_encoding_names[] = {
+	{ "single", SFC_MPLS_SINGLE }, { "rfc8595", SFC_MPLS_RFC8595 },
+	{ NULL, 0 },
+};
+
+static const struct sfc_enum_name nsh_next_names[] = {
+	{ "ethernet", SFC_NSH_NEXT_ETHERNET }, { "ip", SFC_NSH_NEXT_IP },
+	{ NULL, 0 },
+};
+
 static const struct sfc_enum_name fail_mode_names[] = {
 	{ "open", SFC_FAIL_OPEN }, { "close", SFC_FAIL_CLOSE }, { NULL, 0 },
 };
@@ -192,8 +202,29 @@ static const struct sfc_attr chain_attrs[] = {
 	  .names = sfc_correlation_names },
 	{ .word = "end", .key = "end", .group = CHAIN_PARAMS,
 	  .type = SFC_ATTR_ENUM, .off = CHAIN_F(end), .names = end_names },
+	{ .word = "mpls-encoding", .key = "mpls_encoding", .group = CHAIN_PARAMS,
+	  .type = SFC_ATTR_ENUM, .flags = OMIT, .off = CHAIN_F(mpls_encoding),
+	  .names = mpls_encoding_names, .def = SFC_MPLS_SINGLE },
+	{ .word = "nsh-md-type", .key = "nsh_md_type", .group = CHAIN_PARAMS,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = CHAIN_F(nsh_md_type),
+	  .min = 1, .max = 2, .def = 1 },
+	{ .word = "nsh-next-protocol", .key = "nsh_next_protocol",
+	  .group = CHAIN_PARAMS, .type = SFC_ATTR_ENUM, .flags = OMIT,
+	  .off = CHAIN_F(nsh_next), .names = nsh_next_names,
+	  .def = SFC_NSH_NEXT_ETHERNET },
+	{ .word = "nsh-ttl", .key = "nsh_ttl", .group = CHAIN_PARAMS,
+	  .type = SFC_ATTR_U32, .flags = OMIT, .off = CHAIN_F(nsh_ttl),
+	  .min = 1, .max = 63, .def = SFC_CHAIN_NSH_TTL_DEFAULT },
 	ID_ATTR(struct sfc_cfg_chain, SFC_MAX_CHAINS - 1),
 };
+
+static void chain_init(void *res)
+{
+	struct sfc_cfg_chain *c = res;
+
+	c->nsh_md_type = 1;
+	c->nsh_ttl = SFC_CHAIN_NSH_TTL_DEFAULT;
+}
 
 static void pair_init(void *res)
 {
@@ -265,7 +296,7 @@ static const struct sfc_kind_info kinds[SFC_KIND__MAX] = {
 			  sizeof(struct sfc_cfg_fc), fc_init, ATTRS(fc_attrs) },
 	[SFC_KIND_CHAIN] = { "port-chain", "port chain", "port chains",
 			     "port_chains", "CHAIN",
-			     sizeof(struct sfc_cfg_chain), NULL,
+			     sizeof(struct sfc_cfg_chain), chain_init,
 			     ATTRS(chain_attrs) },
 };
 

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -136,6 +137,8 @@ static int load_and_pin(const char *root)
 	if (!err)
 		err = pin_program(skel->progs.sfc_tc_egress, root, SFC_PROG_TC_EGRESS);
 	if (!err)
+		err = pin_program(skel->progs.sfc_xdp_pop, root, SFC_PROG_XDP_POP);
+	if (!err)
 		err = write_default_global(bpf_map__fd(skel->maps.sfc_global));
 out:
 	sfc_tc__destroy(skel);
@@ -172,6 +175,8 @@ struct pin_slot {
 	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\
 	{ SFC_MAP_HOP_STATS, &(dp)->hop_stats_fd },			\
 	{ SFC_MAP_STICKY, &(dp)->sticky_fd },				\
+	{ SFC_MAP_SPIS, &(dp)->spis_fd },				\
+	{ SFC_MAP_PORT_IFINDEX, &(dp)->port_ifindex_fd },		\
 	{ SFC_MAP_CLASS_CACHE, &(dp)->class_cache_fd },			\
 	{ SFC_MAP_HEALTH, &(dp)->health_fd },				\
 	{ SFC_MAP_TRACE, &(dp)->trace_fd },				\
@@ -179,8 +184,9 @@ struct pin_slot {
 	{ SFC_MAP_TRACE_CTX, &(dp)->trace_ctx_fd },			\
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
+	{ SFC_PROG_XDP_POP, &(dp)->xdp_prog_fd },			\
 }
-#define NR_PINS 19
+#define NR_PINS 22
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {
@@ -331,11 +337,28 @@ int sfc_dp_attach(const struct sfc_dp *dp, int ifindex, bool vnf)
 	return err == -ENOENT ? 0 : err;
 }
 
+int sfc_dp_attach_xdp(const struct sfc_dp *dp, int ifindex, bool aware)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 flags = XDP_FLAGS_SKB_MODE;
+	int err;
+
+	if (!aware) {
+		err = bpf_xdp_detach(ifindex, flags, NULL);
+		return err == -ENOENT || err == -EINVAL ? 0 : err;
+	}
+	if (!bpf_xdp_query(ifindex, flags, &q) && q.skb_prog_id &&
+	    q.skb_prog_id == prog_id_of(dp->xdp_prog_fd))
+		return 0;
+	return bpf_xdp_attach(ifindex, dp->xdp_prog_fd, flags, NULL);
+}
+
 int sfc_dp_detach(int ifindex)
 {
 	int in = hook_detach(ifindex, BPF_TC_INGRESS);
 	int out = hook_detach(ifindex, BPF_TC_EGRESS);
 
+	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);	/* if any */
 	if (in && in != -ENOENT)
 		return in;
 	if (out && out != -ENOENT)

@@ -27,6 +27,8 @@ struct sfc_dp {
 	int flows_fd;
 	int hop_stats_fd;
 	int sticky_fd;
+	int spis_fd;
+	int port_ifindex_fd;
 	int class_cache_fd;
 	int health_fd;
 	int trace_fd;		/* ring buffer */
@@ -34,6 +36,7 @@ struct sfc_dp {
 	int trace_ctx_fd;
 	int prog_fd;		/* sfc_tc_ingress: every port */
 	int egress_prog_fd;	/* sfc_tc_egress: VNF ports */
+	int xdp_prog_fd;	/* sfc_xdp_pop: ports of SFC-aware pairs */
 };
 
 /* TC filter identity: lets us find, replace and remove only our filter. */
@@ -57,6 +60,11 @@ int sfc_dp_unload(const char *pin_root);
  * filter already running the pinned program is left alone.
  */
 int sfc_dp_attach(const struct sfc_dp *dp, int ifindex, bool vnf);
+/*
+ * The XDP pop program on a port of an SFC-aware pair (generic mode, which
+ * keeps GSO skbs whole), or off it when aware is false.
+ */
+int sfc_dp_attach_xdp(const struct sfc_dp *dp, int ifindex, bool aware);
 /* Removes both; -ENOENT when neither was there. */
 int sfc_dp_detach(int ifindex);
 /* 0 and *prog_id when our filter is on ifindex's ingress, else -ENOENT. */

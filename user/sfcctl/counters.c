@@ -12,13 +12,16 @@ void print_port_counters(const struct sfc_dp *dp, uint32_t port_id)
 {
 	uint64_t c[sizeof(struct sfc_port_stats) / sizeof(uint64_t)];
 
-	if (sfc_percpu_sum_u64(dp->port_stats_fd, port_id, c, 4))
+	if (sfc_percpu_sum_u64(dp->port_stats_fd, port_id, c,
+			       sizeof(c) / sizeof(c[0])))
 		memset(c, 0, sizeof(c));
 	sfc_print_uint(PRINT_ANY, "rx_packets", " rx %llu pkts", c[0]);
 	sfc_print_uint(PRINT_ANY, "rx_bytes", " %llu bytes", c[1]);
 	sfc_print_uint(PRINT_ANY, "reinjected_packets", " reinjected %llu pkts",
 		       c[2]);
 	sfc_print_uint(PRINT_JSON, "reinjected_bytes", NULL, c[3]);
+	sfc_print_uint(PRINT_JSON, "si_kept_packets", NULL, c[4]);
+	sfc_print_uint(PRINT_JSON, "si_kept_bytes", NULL, c[5]);
 }
 
 void print_drops(const struct sfc_dp *dp)

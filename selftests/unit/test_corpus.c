@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hostile packet corpus (selftests/unit/corpus/hostile.py, built into
+ * BUILD/selftests/corpus/hostile.corpus) through BPF_PROG_TEST_RUN.
+ *
+ * Loads its own copy of the data plane (nothing pinned), writes the
+ * corpus's configuration once (three chains, groups with several
+ * instances, rank-sorted classifier rules, pre-seeded flow state) and
+ * runs every case on it, in order, without resetting the maps in between
+ * (flow state recorded by one case is seen by the next, as on a host).
+ * Invariants checked for every case:
+ *
+ *   verdict   TC_ACT_OK, TC_ACT_SHOT or TC_ACT_REDIRECT (egress: no
+ *             redirect; an unmanaged device: TC_ACT_OK)
+ *   drops     TC_ACT_SHOT adds exactly 1 to the drop counters, under a
+ *             named reason; any other verdict adds nothing
+ *   steering  a redirect from an edge port goes into a VNF port of the
+ *             chain that port's rules select or of the chain whose
+ *             traffic the frame is (its replies walk it backwards); from
+ *             a VNF port, into a VNF port of the same chain or back to an
+ *             edge port (re-injection, BPF_F_INGRESS) -- never into
+ *             another chain
+ *   frame     the output frame is the input frame (these programs do not
+ *             rewrite packets), same length, same bytes
+ *
+ * Frames longer than BPF_PROG_TEST_RUN accepts (probed at start) are run
+ * clipped to that length; frames shorter than an Ethernet header (and on
+ * newer kernels IPv4/IPv6 frames shorter than their network header) are
+ * refused by the kernel and only counted.
+ *
+ *   test_corpus [-v] [--stride N] [FILE]
+ *
+ * SFC_IN_GUEST=1 (the TCG guest) runs every 40th case; --stride or
+ * SFC_CORPUS_STRIDE chooses another stride.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane.h"
+#include "names.h"
+#include "sfc_tc.skel.h"
+#include "tap.h"
+#include "uapi/sfc_drop.h"
+#include "uapi/sfc_maps.h"
+
+#define MAX_FRAME	(64 * 1024)
+#define MAX_IFINDEX	256
+#define MAX_REPORTS	25
+#ifndef BPF_F_INGRESS
+#define BPF_F_INGRESS	1
+#endif
+
+/* What the configuration says about each ifindex the corpus uses. */
+struct ifinfo {
+	bool port;		/* in sfc_ports */
+	bool edge;
+	int edge_chain;		/* chain its rules select, 0 none */
+	int vnf_chain;		/* chain whose VNF port it is, 0 none */
+};
+
+static struct ifinfo ifs[MAX_IFINDEX];
+static bool verbose;
+
+enum inv { INV_VERDICT, INV_DROPS, INV_STEER, INV_FRAME, INV_RUN, INV__MAX };
+static const char *const inv_names[INV__MAX] = {
+	"verdict in the defined set",
+	"every drop counted once under a reason",
+	"redirects stay in the frame's chain",
+	"output frame unchanged",
+	"BPF_PROG_TEST_RUN ran every case",
+};
+
+static unsigned long failures[INV__MAX];
+static unsigned long reports;
+
+struct stats {
+	unsigned long cases, ok, shot, redirect, clipped, refused;
+	unsigned long by_reason[SFC_DROP__MAX];
+};
+
+static int parse_hex(const char *s, uint8_t *buf, size_t cap, size_t *len)
+{
+	size_t n = strcspn(s, " \n"), i;
+
+	if (n % 2 || n / 2 > cap)
+		return -EINVAL;
+	for (i = 0; i < n / 2; i++) {
+		int hi = s[2 * i], lo = s[2 * i + 1];
+
+		hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
+		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+			return -EINVAL;
+		buf[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static void fail(enum inv inv, unsigned long n, const char *line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void fail(enum inv inv, unsigned long n, const char *line, const char *fmt, ...)
+{
+	va_list ap;
+
+	failures[inv]++;
+	if (reports++ >= MAX_REPORTS)
+		return;
+	printf("# case %lu: ", n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n#   %.200s%s\n", line, strlen(line) > 200 ? "..." : "");
+}
+
+static int drops_total(int fd, uint64_t *total, uint64_t *per)
+{
+	uint64_t w[2];
+	__u32 r;
+
+	*total = 0;
+	for (r = 1; r < SFC_DROP__MAX; r++) {
+		if (sfc_percpu_sum_u64(fd, r, w, 2))
+			return -1;
+		per[r] = w[0];
+		*total += w[0];
+	}
+	return 0;
+}
+
+static int map_line(struct sfc_tc *skel, char *arg)
+{
+	static uint8_t key[512], val[8192];
+	char *name = strtok(arg, " "), *k = strtok(NULL, " "), *v = strtok(NULL, " ");
+	size_t kl, vl;
+	struct bpf_map *map;
+
+	if (!name || !k || !v)
+		return -EINVAL;
+	map = bpf_object__find_map_by_name(skel->obj, name);
+	if (!map || parse_hex(k, key, sizeof(key), &kl) ||
+	    parse_hex(v, val, sizeof(val), &vl) ||
+	    kl != bpf_map__key_size(map) || vl != bpf_map__value_size(map)) {
+		printf("# bad map entry for %s\n", name);
+		return -EINVAL;
+	}
+	return bpf_map_update_elem(bpf_map__fd(map), key, val, BPF_ANY) ? -errno : 0;
+}
+
+static int port_line(struct sfc_tc *skel, const char *arg)
+{
+	unsigned int ifindex, id, flags;
+	struct sfc_port_key k = { 0 };
+	struct sfc_port_val v = { 0 };
+
+	if (sscanf(arg, "%u %u %u", &ifindex, &id, &flags) != 3 ||
+	    ifindex >= MAX_IFINDEX)
+		return -EINVAL;
+	k.ifindex = ifindex;
+	v.port_id = id;
+	v.flags = flags;
+	ifs[ifindex].port = true;
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.sfc_ports), &k, &v,
+				   BPF_ANY) ? -errno : 0;
+}
+
+/* The largest frame BPF_PROG_TEST_RUN takes for a TC program here. */
+static __u32 probe_max_frame(int prog_fd)
+{
+	static uint8_t buf[MAX_FRAME];
+	__u32 lo = ETH_HLEN, hi = MAX_FRAME;
+
+	while (lo < hi) {
+		__u32 mid = (lo + hi + 1) / 2;
+		struct __sk_buff ctx = { .ingress_ifindex = 0 };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
+			    .data_size_in = mid, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+		if (bpf_prog_test_run_opts(prog_fd, &opts))
+			hi = mid - 1;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
+static bool steer_ok(int ifindex, int tag, __u32 to, __u32 flags)
+{
+	const struct ifinfo *from = &ifs[ifindex];
+
+	if (to >= MAX_IFINDEX)
+		return false;
+	if (from->vnf_chain) {
+		/* next hop of the same chain, or re-injected at an edge port */
+		if (flags == BPF_F_INGRESS)
+			return ifs[to].edge;
+		return flags == 0 && ifs[to].vnf_chain == from->vnf_chain;
+	}
+	if (from->edge)
+		return flags == 0 && ifs[to].vnf_chain &&
+		       (ifs[to].vnf_chain == from->edge_chain ||
+			ifs[to].vnf_chain == tag);
+	return false;
+}
+
+static void run_case(struct sfc_tc *skel, unsigned long n, char *line,
+		     __u32 max_frame, struct stats *st)
+{
+	static uint8_t in[MAX_FRAME], out[MAX_FRAME];
+	int drop_fd = bpf_map__fd(skel->maps.sfc_drop_stats);
+	uint64_t before, after, per0[SFC_DROP__MAX], per1[SFC_DROP__MAX];
+	char prog_name[16];
+	unsigned int ifindex, mark;
+	int tag, off = 0, prog_fd, verdict;
+	size_t len;
+	bool egress;
+
+	if (sscanf(line, "%15s %u %x %d %n", prog_name, &ifindex, &mark, &tag,
+		   &off) != 4 || !off || ifindex >= MAX_IFINDEX ||
+	    parse_hex(line + off, in, sizeof(in), &len)) {
+		fail(INV_RUN, n, line, "unreadable case");
+		return;
+	}
+	egress = !strcmp(prog_name, "egress");
+	prog_fd = bpf_program__fd(egress ? skel->progs.sfc_tc_egress :
+					   skel->progs.sfc_tc_ingress);
+	st->cases++;
+	if (len < ETH_HLEN) {
+		st->refused++;	/* the kernel refuses these: -EINVAL */
+		return;
+	}
+	if (len > max_frame) {
+		len = max_frame;
+		st->clipped++;
+	}
+
+	struct __sk_buff ctx_in = { .mark = mark }, ctx_out = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = in, .data_size_in = (__u32)len,
+		.data_out = out, .data_size_out = sizeof(out),
+		.ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
+		.ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out),
+		.repeat = 1);
+	if (!egress)
+		ctx_in.ingress_ifindex = ifindex;
+
+	if (drops_total(drop_fd, &before, per0)) {
+		fail(INV_RUN, n, line, "reading drop counters failed");
+		return;
+	}
+	skel->bss->sfc_test_redirect_ifindex = 0;
+	skel->bss->sfc_test_redirect_flags = 0;
+	if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+		/* Newer kernels (6.x) also refuse an IPv4 or IPv6 frame
+		 * without a whole network header: the data plane never sees
+		 * such an skb from a device, so count it like a runt. */
+		if (errno == EINVAL && len < ETH_HLEN + 40 &&
+		    ((in[12] == 0x08 && in[13] == 0x00) ||
+		     (in[12] == 0x86 && in[13] == 0xdd))) {
+			st->refused++;
+			return;
+		}
+		fail(INV_RUN, n, line, "BPF_PROG_TEST_RUN: %s (%zu bytes)",
+		     strerror(errno), len);
+		return;
+	}
+	verdict = (int)opts.retval;
+	if (drops_total(drop_fd, &after, per1)) {
+		fail(INV_RUN, n, line, "reading drop counters failed");
+		return;
+	}
+
+	switch (verdict) {
+	case TC_ACT_OK: st->ok++; break;
+	case TC_ACT_SHOT: st->shot++; break;
+	case TC_ACT_REDIRECT: st->redirect++; break;
+	}
+	if (verdict != TC_ACT_OK && verdict != TC_ACT_SHOT &&
+	    verdict != TC_ACT_REDIRECT)
+		fail(INV_VERDICT, n, line, "verdict %d", verdict);
+	else if (egress && verdict == TC_ACT_REDIRECT)
+		fail(INV_VERDICT, n, line, "egress redirected");
+	else if (!egress && !ifs[ifindex].port && verdict != TC_ACT_OK)
+		fail(INV_VERDICT, n, line, "unmanaged device: verdict %d", verdict);
+
+	if (verdict == TC_ACT_SHOT) {
+		__u32 r;
+
+		if (after != before + 1)
+			fail(INV_DROPS, n, line, "dropped, drop counters +%lld",
+			     (long long)(after - before));
+		for (r = 1; r < SFC_DROP__MAX; r++)
+			if (per1[r] != per0[r])
+				st->by_reason[r]++;
+	} else if (after != before) {
+		fail(INV_DROPS, n, line, "verdict %d, drop counters +%lld",
+		     verdict, (long long)(after - before));
+	}
+
+	if (verdict == TC_ACT_REDIRECT && !egress) {
+		__u32 to = skel->bss->sfc_test_redirect_ifindex;
+		__u32 fl = skel->bss->sfc_test_redirect_flags;
+
+		if (!steer_ok((int)ifindex, tag, to, fl))
+			fail(INV_STEER, n, line,
+			     "from ifindex %u (tag chain %d): redirect to %u flags %u",
+			     ifindex, tag, to, fl);
+	}
+
+	if (opts.data_size_out != len || memcmp(in, out, len))
+		fail(INV_FRAME, n, line, "output frame differs (%u bytes, in %zu)",
+		     opts.data_size_out, len);
+}
+
+static int run_corpus(struct sfc_tc *skel, const char *path, unsigned long stride)
+{
+	__u32 max_frame = probe_max_frame(bpf_program__fd(skel->progs.sfc_tc_ingress));
+	struct stats st = { 0 };
+	unsigned long n = 0, ncase = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	struct timespec t0, t1;
+	FILE *fp;
+	int err = 0, i;
+	__u32 r;
+
+	fp = fopen(path, "r");
+	if (!fp) {
+		tap_result(0, "open %s: %s (run make)", path, strerror(errno));
+		return -1;
+	}
+	printf("# corpus %s, stride %lu; BPF_PROG_TEST_RUN takes frames up to %u bytes\n",
+	       path, stride, max_frame);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!err && getline(&line, &cap, fp) > 0) {
+		n++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (!strncmp(line, "case ", 5)) {
+			if (ncase++ % stride == 0)
+				run_case(skel, ncase, line + 5, max_frame, &st);
+			if (ncase % 3000 == 0)
+				printf("# ... %lu cases\n", ncase);
+		} else if (!strncmp(line, "map ", 4)) {
+			err = map_line(skel, line + 4);
+		} else if (!strncmp(line, "port ", 5)) {
+			err = port_line(skel, line + 5);
+		} else if (!strncmp(line, "vnf ", 4)) {
+			int c, x;
+
+			if (sscanf(line + 4, "%d %d", &c, &x) != 2 ||
+			    x < 0 || x >= MAX_IFINDEX)
+				err = -EINVAL;
+			else
+				ifs[x].vnf_chain = c;
+		} else if (!strncmp(line, "edge ", 5)) {
+			int x, c;
+
+			if (sscanf(line + 5, "%d %d", &x, &c) != 2 ||
+			    x < 0 || x >= MAX_IFINDEX)
+				err = -EINVAL;
+			else {
+				ifs[x].edge = true;
+				ifs[x].edge_chain = c;
+			}
+		} else {
+			err = -EINVAL;
+		}
+		if (err)
+			printf("# %s:%lu: bad line (%s)\n", path, n, strerror(-err));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(line);
+	fclose(fp);
+	tap_result(!err, "corpus configuration loaded");
+	if (err)
+		return -1;
+
+	printf("# %lu cases in %.1f s: %lu TC_ACT_OK, %lu TC_ACT_SHOT, %lu TC_ACT_REDIRECT;"
+	       " %lu clipped to %u bytes, %lu refused by the kernel (shorter than Ethernet, or than the IP header on kernels that check)\n",
+	       st.cases, (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, st.ok, st.shot,
+	       st.redirect, st.clipped, max_frame, st.refused);
+	for (r = 1; r < SFC_DROP__MAX; r++)
+		if (st.by_reason[r])
+			printf("#   dropped as %-18s %lu\n", sfc_drop_name(r),
+			       st.by_reason[r]);
+	tap_result(st.cases >= (stride > 1 ? 10000 / stride : 10000),
+		   "corpus has enough cases (%lu)", st.cases);
+	tap_result(st.shot && st.redirect && st.ok,
+		   "every verdict occurs (the corpus reaches deep)");
+	for (i = 0; i < INV__MAX; i++)
+		tap_result(!failures[i], "%s (%lu violations)", inv_names[i],
+			   failures[i]);
+	return 0;
+}
+
+static void default_path(char *buf, size_t size)
+{
+	const char *b = getenv("SFC_BUILD");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (b && *b) {
+		snprintf(buf, size, "%s/selftests/corpus/hostile.corpus", b);
+		if (!access(buf, R_OK))
+			return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	/* BUILD/selftests/unit/test_corpus -> BUILD/selftests/corpus/ */
+	snprintf(buf, size, "%s/../corpus/hostile.corpus", dirname(exe));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stride", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ 0 }
+	};
+	const char *env = getenv("SFC_CORPUS_STRIDE");
+	unsigned long stride = 1;
+	char path[PATH_MAX + 64];
+	struct sfc_tc *skel;
+	int c, err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress in the guest's log */
+	if (getenv("SFC_IN_GUEST") && !strcmp(getenv("SFC_IN_GUEST"), "1"))
+		stride = 40;
+	if (env && *env)
+		stride = strtoul(env, NULL, 0);
+	while ((c = getopt_long(argc, argv, "s:v", longopts, NULL)) != -1) {
+		if (c == 'v')
+			verbose = true;
+		else if (c == 's')
+			stride = strtoul(optarg, NULL, 0);
+		else
+			return KSFT_FAIL;
+	}
+	if (!stride)
+		stride = 1;
+	if (optind < argc)
+		snprintf(path, sizeof(path), "%s", argv[optind]);
+	else
+		default_path(path, sizeof(path));
+	if (geteuid() != 0)
+		tap_skip_all("BPF_PROG_TEST_RUN needs root (CAP_BPF, CAP_NET_ADMIN)");
+	if (!verbose)
+		libbpf_set_print(NULL);
+
+	skel = sfc_tc__open();
+	if (!skel) {
+		tap_result(0, "open the data plane: %s", strerror(errno));
+		return tap_finish();
+	}
+	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
+	err = sfc_tc__load(skel);
+	if (err) {
+		tap_result(0, "load the data plane: %s (run with -v)", strerror(-err));
+		sfc_tc__destroy(skel);
+		return tap_finish();
+	}
+	run_corpus(skel, path, stride);
+	sfc_tc__destroy(skel);
+	return tap_finish();
+}
