@@ -86,13 +86,21 @@ static __always_inline int start_chain(struct __sk_buff *skb,
 	if (dir == SFC_DIR_REV)
 		st.hop = chain->nr_hops - 1;
 	else if (chain->flags & SFC_CHAIN_F_SYMMETRIC) {
-		/* Expect the replies, as they will look, at any edge port. */
+		/*
+		 * Expect the replies, as they will look. The edge port they
+		 * come from is not known yet: the first reply binds it (see
+		 * reverse_of_symmetric), so an entry already there for this
+		 * chain is left alone, binding included.
+		 */
 		struct sfc_flow_key rkey = {};
 		struct sfc_flow rev = { .generation = g->generation,
 					.chain = idx, .dir = SFC_DIR_REV };
+		const struct sfc_flow *old;
 
 		flow_key_reversed(&rkey, pkt);
-		flow_store(&rkey, &rev);
+		old = bpf_map_lookup_elem(&sfc_flows, &rkey);
+		if (!old || old->chain != idx || old->dir != SFC_DIR_REV)
+			bpf_map_update_elem(&sfc_flows, &rkey, &rev, BPF_ANY);
 	}
 	return steer_into_hop(skb, pkt, chain, &st, g);
 }
@@ -102,7 +110,9 @@ static __always_inline int start_chain(struct __sk_buff *skb,
  * backwards. Checked before the classifiers: the replies must reach the
  * same stateful VNFs whatever other rules say. The chain is taken from
  * the live configuration; if it is gone or no longer symmetric, the
- * replies pass.
+ * replies pass. The first reply binds the expectation to the edge port it
+ * arrived on; the same 5-tuple arriving on another edge port later is not
+ * a reply of this flow (another workload cannot inject into the chain).
  */
 static __always_inline int reverse_of_symmetric(struct __sk_buff *skb,
 						const struct sfc_pkt *pkt,
@@ -114,8 +124,12 @@ static __always_inline int reverse_of_symmetric(struct __sk_buff *skb,
 
 	flow_key_of(&key, pkt, 0);
 	f = bpf_map_lookup_elem(&sfc_flows, &key);
-	if (!f)
+	if (!f || f->dir != SFC_DIR_REV)
 		return SFC_CONTINUE;
+	if (f->src_ifindex && f->src_ifindex != skb->ingress_ifindex)
+		return SFC_CONTINUE;
+	if (!f->src_ifindex)	/* the value is this flow's own: a plain store */
+		((struct sfc_flow *)f)->src_ifindex = skb->ingress_ifindex;
 	chain = chain_at(g->generation & 1, f->chain);
 	if (!chain || chain->generation != g->generation ||
 	    !(chain->flags & SFC_CHAIN_F_SYMMETRIC))
