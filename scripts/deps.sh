@@ -23,7 +23,7 @@ PACKAGES=(
 	# guest tier
 	qemu-system-x86 busybox-static cpio
 	# benchmarks
-	gnuplot-nox
+	gnuplot-nox openvswitch-switch time linux-perf
 )
 
 missing_packages() {
