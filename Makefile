@@ -218,3 +218,13 @@ $(O)/fuzz/%: fuzz/%.c $(FUZZ_LIB)
 
 fuzz: fuzz-build
 	$(Q)fuzz/run.sh --build $(O) --time $(FUZZ_TIME)
+
+# BPF programs of test VNFs (selftests/net/vnf/), loaded by iproute2.
+TEST_BPF_SRCS := $(wildcard selftests/net/vnf/*.bpf.c)
+TEST_BPF_OBJS := $(patsubst selftests/net/vnf/%.bpf.c,$(O)/selftests/vnf/%.bpf.o,$(TEST_BPF_SRCS))
+bpf: $(TEST_BPF_OBJS)
+
+$(O)/selftests/vnf/%.bpf.o: selftests/net/vnf/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -367,3 +367,21 @@ send_udp_flows() {
 		       for i in range(n)], iface="eth0", verbose=False)
 	PY
 }
+
+# vnf_aware VAR HOST_IN HOST_OUT: a two-port SFC-aware VNF of our own
+# (selftests/net/vnf/aware_vnf.bpf.c): it decrements the service index of
+# the MPLS or NSH header it receives, and a bridge forwards it on.
+vnf_aware() {
+	local var=$1 ns d obj=$SFC_BUILD/selftests/vnf/aware_vnf.bpf.o
+	setup_ns "$var" || return 1
+	ns=${!var}
+	veth_pair "$ns" in "$HOST" "$2" && veth_pair "$ns" out "$HOST" "$3" || return 1
+	ip -n "$ns" link add vnfbr type bridge && ip -n "$ns" link set vnfbr up &&
+		ip -n "$ns" link set in master vnfbr && ip -n "$ns" link set out master vnfbr ||
+		return 1
+	for d in in out; do
+		ip netns exec "$ns" tc qdisc add dev "$d" clsact 2>/dev/null
+		ip netns exec "$ns" tc filter add dev "$d" ingress bpf da obj "$obj" sec tc ||
+			return 1
+	done
+}
