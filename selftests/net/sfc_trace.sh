@@ -56,7 +56,7 @@ trace_during() {
 
 test_walk() {
 	local want got
-	trace_during "$TMP/walk.json" proto icmp count 9 duration 10 -- \
+	trace_during "$TMP/walk.json" proto icmp count 9 duration 30 -- \
 		ip netns exec "$APP1" ping -c 1 -W 2 10.0.0.2
 	log_test $? "trace ran"
 	got=$(jq -r '[.dev, .dir // "-", (.hop | tostring), .verdict, .target // "-", .target_hook // "-"] | join(" ")' \
@@ -80,14 +80,14 @@ test_filter() {
 	trace_during "$TMP/none.json" port 4242 duration 2 -- \
 		ip netns exec "$APP1" ping -c 3 -i 0.2 -W 2 10.0.0.2
 	check_eq "a filter matching nothing shows nothing" 0 "$(wc -l <"$TMP/none.json")"
-	trace_during "$TMP/chain.json" chain c1 addr 10.0.0.2 count 4 duration 5 -- \
+	trace_during "$TMP/chain.json" chain c1 addr 10.0.0.2 count 4 duration 30 -- \
 		ip netns exec "$APP1" ping -c 1 -W 2 10.0.0.2
 	check_eq "chain and address filters let the chain's packets through" 4 \
 		"$(jq -s 'map(select(.chain == "c1")) | length' "$TMP/chain.json")"
 }
 
 test_drop() {
-	trace_during "$TMP/drop.json" drops count 1 duration 5 -- \
+	trace_during "$TMP/drop.json" drops count 1 duration 60 -- \
 		ip netns exec "$APP1" $PYTHON -c '
 from scapy.all import Ether, IP, UDP, sendp, get_if_hwaddr
 sendp(Ether(dst="ff:ff:ff:ff:ff:ff", src=get_if_hwaddr("eth0")) /
