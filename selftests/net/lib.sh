@@ -385,3 +385,24 @@ vnf_aware() {
 			return 1
 	done
 }
+
+# three_vnf_chain: bridged_pair, two-port VNFs VNF1..VNF3 (host ports
+# vNi/vNo), and chain c1: ICMP from app1 to 10.0.0.2 through groups g1, g2,
+# g3 (pairs pp1..pp3), symmetric. Leaves SFC_PIN/SFC_STATE set.
+three_vnf_chain() {
+	local i
+	bridged_pair || return 1
+	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
+		vnf_two_port VNF3 v3i v3o || return 1
+	sfc_bpffs || return 1
+	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
+	for i in 1 2 3; do
+		sfc "$HOST" port add v${i}i dev v${i}i && sfc "$HOST" port add v${i}o dev v${i}o &&
+		sfc "$HOST" port-pair add pp$i ingress v${i}i egress v${i}o &&
+		sfc "$HOST" port-pair-group add g$i port-pair pp$i || return 1
+	done
+	sfc "$HOST" flow-classifier add fc1 ethertype IPv4 protocol icmp \
+		logical-source-port app1 destination-ip 10.0.0.2 &&
+	sfc "$HOST" port-chain add c1 port-pair-group g1 port-pair-group g2 \
+		port-pair-group g3 flow-classifier fc1 symmetric on
+}

@@ -21,27 +21,6 @@ require_sfcctl
 TMP=$(mktemp -d)
 defer "rm -rf '$TMP'"
 
-setup_topology() {
-	bridged_pair || return 1
-	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
-		vnf_two_port VNF3 v3i v3o || return 1
-	sfc_bpffs
-}
-
-configure() {
-	local i
-	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
-	for i in 1 2 3; do
-		sfc "$HOST" port add v${i}i dev v${i}i && sfc "$HOST" port add v${i}o dev v${i}o &&
-		sfc "$HOST" port-pair add pp$i ingress v${i}i egress v${i}o &&
-		sfc "$HOST" port-pair-group add g$i port-pair pp$i || return 1
-	done
-	sfc "$HOST" flow-classifier add fc ethertype IPv4 protocol icmp \
-		logical-source-port app1 destination-ip 10.0.0.2 &&
-	sfc "$HOST" port-chain add c1 port-pair-group g1 port-pair-group g2 \
-		port-pair-group g3 flow-classifier fc symmetric on
-}
-
 # trace_during OUT ARGS... -- CMD...: runs sfcctl -j trace ARGS while CMD runs.
 trace_during() {
 	local out=$1 args=() pid; shift
@@ -103,9 +82,8 @@ test_off_after() {
 			jq -r '.value[0:4] | join(" ")')"
 }
 
-setup_topology || skip "could not build the topology"
-configure
-log_test $? "configure c1"
+three_vnf_chain
+log_test $? "three VNFs and chain c1"
 test_walk
 test_filter
 test_drop
