@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "dataplane.h"
@@ -127,7 +128,11 @@ int do_status(int argc, char **argv)
 	sfc_print_close_object();
 	if (!sfc_features_ok(&feats)) {
 		sfc_print_end();
-		sfc_error("this kernel lacks a feature the data plane requires");
+		/* Unprivileged, every BPF probe fails: say that, not "kernel". */
+		if (geteuid() != 0)
+			sfc_error("the kernel probes need privileges: run as root (CAP_BPF, CAP_NET_ADMIN)");
+		else
+			sfc_error("this kernel lacks a feature the data plane requires");
 		return 1;
 	}
 	return 0;
