@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane.h"
+#include "dp_test.h"
 #include "names.h"
 #include "sfc_tc.skel.h"
 #include "tap.h"
@@ -124,24 +125,15 @@ static void fixture_free(struct fixture *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Hex at s into a new buffer (the fixture frees it). */
 static int parse_hex(const char *s, uint8_t **buf, size_t *len)
 {
-	size_t n = strlen(s), i;
+	size_t cap = strlen(s) / 2;
 
-	if (n % 2 || n / 2 > MAX_FRAME)
-		return -EINVAL;
-	*buf = malloc(n / 2 ? n / 2 : 1);
+	*buf = malloc(cap ? cap : 1);
 	if (!*buf)
 		return -ENOMEM;
-	for (i = 0; i < n / 2; i++) {
-		unsigned int b;
-
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return -EINVAL;
-		(*buf)[i] = (uint8_t)b;
-	}
-	*len = n / 2;
-	return 0;
+	return dp_hex(s, *buf, cap < MAX_FRAME ? cap : MAX_FRAME, len);
 }
 
 /*
@@ -550,22 +542,11 @@ static int reset_data_plane(struct sfc_tc *skel)
 
 static struct sfc_tc *load_data_plane(void)
 {
-	struct sfc_tc *skel = sfc_tc__open();
-	int err;
+	char err[256];
+	struct sfc_tc *skel = dp_test_load(no_class_cache, err, sizeof(err));
 
-	if (!skel) {
-		printf("# opening the data plane failed: %s\n", strerror(errno));
-		return NULL;
-	}
-	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
-	skel->rodata->sfc_no_class_cache = no_class_cache;
-	err = sfc_tc__load(skel);
-	if (err) {
-		printf("# loading the data plane failed: %s (run with -v)\n",
-		       strerror(-err));
-		sfc_tc__destroy(skel);
-		return NULL;
-	}
+	if (!skel)
+		printf("# %s\n", err);
 	return skel;
 }
 

@@ -48,6 +48,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane.h"
+#include "dp_test.h"
 #include "names.h"
 #include "sfc_tc.skel.h"
 #include "tap.h"
@@ -88,25 +89,6 @@ struct stats {
 	unsigned long cases, ok, shot, redirect, clipped, refused;
 	unsigned long by_reason[SFC_DROP__MAX];
 };
-
-static int parse_hex(const char *s, uint8_t *buf, size_t cap, size_t *len)
-{
-	size_t n = strcspn(s, " \n"), i;
-
-	if (n % 2 || n / 2 > cap)
-		return -EINVAL;
-	for (i = 0; i < n / 2; i++) {
-		int hi = s[2 * i], lo = s[2 * i + 1];
-
-		hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
-		lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
-		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
-			return -EINVAL;
-		buf[i] = (uint8_t)(hi << 4 | lo);
-	}
-	*len = n / 2;
-	return 0;
-}
 
 static void fail(enum inv inv, unsigned long n, const char *line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -150,8 +132,8 @@ static int map_line(struct sfc_tc *skel, char *arg)
 	if (!name || !k || !v)
 		return -EINVAL;
 	map = bpf_object__find_map_by_name(skel->obj, name);
-	if (!map || parse_hex(k, key, sizeof(key), &kl) ||
-	    parse_hex(v, val, sizeof(val), &vl) ||
+	if (!map || dp_hex(k, key, sizeof(key), &kl) ||
+	    dp_hex(v, val, sizeof(val), &vl) ||
 	    kl != bpf_map__key_size(map) || vl != bpf_map__value_size(map)) {
 		printf("# bad map entry for %s\n", name);
 		return -EINVAL;
@@ -230,7 +212,7 @@ static void run_case(struct sfc_tc *skel, unsigned long n, char *line,
 
 	if (sscanf(line, "%15s %u %x %d %n", prog_name, &ifindex, &mark, &tag,
 		   &off) != 4 || !off || ifindex >= MAX_IFINDEX ||
-	    parse_hex(line + off, in, sizeof(in), &len)) {
+	    dp_hex(line + off, in, sizeof(in), &len)) {
 		fail(INV_RUN, n, line, "unreadable case");
 		return;
 	}
@@ -435,9 +417,9 @@ int main(int argc, char **argv)
 	};
 	const char *env = getenv("SFC_CORPUS_STRIDE");
 	unsigned long stride = 1;
-	char path[PATH_MAX + 64];
+	char path[PATH_MAX + 64], errbuf[256];
 	struct sfc_tc *skel;
-	int c, err;
+	int c;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress in the guest's log */
 	if (getenv("SFC_IN_GUEST") && !strcmp(getenv("SFC_IN_GUEST"), "1"))
@@ -463,16 +445,9 @@ int main(int argc, char **argv)
 	if (!verbose)
 		libbpf_set_print(NULL);
 
-	skel = sfc_tc__open();
+	skel = dp_test_load(false, errbuf, sizeof(errbuf));
 	if (!skel) {
-		tap_result(0, "open the data plane: %s", strerror(errno));
-		return tap_finish();
-	}
-	skel->rodata->sfc_test_mode = true;	/* report redirect targets */
-	err = sfc_tc__load(skel);
-	if (err) {
-		tap_result(0, "load the data plane: %s (run with -v)", strerror(-err));
-		sfc_tc__destroy(skel);
+		tap_result(0, "%s", errbuf);
 		return tap_finish();
 	}
 	run_corpus(skel, path, stride);
