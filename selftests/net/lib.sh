@@ -166,11 +166,26 @@ vnf_mirred() {
 # vnf_two_port VAR HOST_IN HOST_OUT: a two-port VNF in a new namespace
 # (name stored in VAR); its ports face the host as HOST_IN / HOST_OUT.
 vnf_two_port() {
-	local var=$1 hin=$2 hout=$3 ns
-	setup_ns "$var" || return 1
-	ns=${!var}
-	veth_pair "$ns" in "$HOST" "$hin" && veth_pair "$ns" out "$HOST" "$hout" &&
-		vnf_mirred "$ns" in out && vnf_mirred "$ns" out in
+	vnf_ports "$1" "$2" "$3" || return 1
+	vnf_mirred "${!1}" in out && vnf_mirred "${!1}" out in
+}
+
+# vnf_ports VAR HOST_IN HOST_OUT: the namespace of a two-port VNF (name in
+# VAR) with its ports in/out facing the host as HOST_IN/HOST_OUT; what
+# forwards between them is up to the caller.
+vnf_ports() {
+	setup_ns "$1" || return 1
+	veth_pair "${!1}" in "$HOST" "$2" && veth_pair "${!1}" out "$HOST" "$3"
+}
+
+# vnf_bridged VAR HOST_IN HOST_OUT: vnf_ports with a Linux bridge (vnfbr)
+# forwarding between in and out.
+vnf_bridged() {
+	local ns
+	vnf_ports "$1" "$2" "$3" || return 1
+	ns=${!1}
+	ip -n "$ns" link add vnfbr type bridge && ip -n "$ns" link set vnfbr up &&
+		ip -n "$ns" link set in master vnfbr && ip -n "$ns" link set out master vnfbr
 }
 
 # vnf_one_port VAR HOST_PORT: a one-port VNF that sends back what it gets.
@@ -333,13 +348,9 @@ iperf_bytes() {
 # reaches an instance which did not see the request is dropped, which is
 # what makes symmetric load balancing observable.
 vnf_stateful_fw() {
-	local var=$1 ns
-	setup_ns "$var" || return 1
-	ns=${!var}
-	veth_pair "$ns" in "$HOST" "$2" && veth_pair "$ns" out "$HOST" "$3" || return 1
-	ip -n "$ns" link add fwbr type bridge && ip -n "$ns" link set fwbr up &&
-		ip -n "$ns" link set in master fwbr && ip -n "$ns" link set out master fwbr ||
-		return 1
+	local ns
+	vnf_bridged "$1" "$2" "$3" || return 1
+	ns=${!1}
 	ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1 \
 		net.netfilter.nf_conntrack_tcp_loose=0 || return 1
 	ip netns exec "$ns" nft -f - <<-NFT
@@ -372,13 +383,9 @@ send_udp_flows() {
 # (selftests/net/vnf/aware_vnf.bpf.c): it decrements the service index of
 # the MPLS or NSH header it receives, and a bridge forwards it on.
 vnf_aware() {
-	local var=$1 ns d obj=$SFC_BUILD/selftests/vnf/aware_vnf.bpf.o
-	setup_ns "$var" || return 1
-	ns=${!var}
-	veth_pair "$ns" in "$HOST" "$2" && veth_pair "$ns" out "$HOST" "$3" || return 1
-	ip -n "$ns" link add vnfbr type bridge && ip -n "$ns" link set vnfbr up &&
-		ip -n "$ns" link set in master vnfbr && ip -n "$ns" link set out master vnfbr ||
-		return 1
+	local ns d obj=$SFC_BUILD/selftests/vnf/aware_vnf.bpf.o
+	vnf_bridged "$1" "$2" "$3" || return 1
+	ns=${!1}
 	for d in in out; do
 		ip netns exec "$ns" tc qdisc add dev "$d" clsact 2>/dev/null
 		ip netns exec "$ns" tc filter add dev "$d" ingress bpf da obj "$obj" sec tc ||
