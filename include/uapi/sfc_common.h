@@ -19,6 +19,12 @@
 #define SFC_MAX_HOPS		16	/* port pair groups in one chain */
 #define SFC_MAX_PPGS		256	/* port pair groups */
 #define SFC_MAX_PAIRS		16	/* port pairs in one group */
+/*
+ * Chains one packet may walk in a row through a service graph: graphs are
+ * acyclic (checked by sfcctl) and the data plane stops a packet at this
+ * many anyway (counted as graph-loop).
+ */
+#define SFC_MAX_GRAPH_DEPTH	8
 #define SFC_MAX_RULES		16384	/* compiled classifier rules, per slot */
 #define SFC_MAX_FLOWS		65536	/* flow state entries (LRU) */
 #define SFC_MAX_STICKY		65536	/* flow -> instance entries (LRU) */

@@ -33,7 +33,8 @@
 	X(SFC_DROP_BAD_NSH,	18, "bad-nsh")					\
 	X(SFC_DROP_MPLS_NO_BOS,	19, "mpls-no-bos")				\
 	X(SFC_DROP_PUSH,	20, "push-failed")				\
-	X(SFC_DROP_UNKNOWN_SRC,	21, "unknown-source")
+	X(SFC_DROP_UNKNOWN_SRC,	21, "unknown-source")			\
+	X(SFC_DROP_GRAPH_LOOP,	22, "graph-loop")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

@@ -74,12 +74,19 @@ struct sfc_global {
 #define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
 
 /*
- * sfc_rule_lists[slot * SFC_MAX_PORTS + list]: the classifier rules a
+ * sfc_rule_lists[slot * SFC_RULE_LISTS + list]: the classifier rules a
  * packet entering an edge port is checked against. List 0 holds rules
  * without a logical source port, list N those of port_id N. Both lists
  * are sorted by rank; the first match of each is a candidate and the
  * lower rank wins, so overlapping classifiers resolve deterministically.
+ *
+ * Service graphs: list SFC_BRANCH_LIST(c) holds the rules of the chains
+ * that chain c branches to (their logical source port ignored), checked
+ * alone when a packet finishes chain c. Those chains' rules are in no
+ * port's list: a destination chain takes traffic only from its sources.
  */
+#define SFC_RULE_LISTS		(SFC_MAX_PORTS + SFC_MAX_CHAINS)
+#define SFC_BRANCH_LIST(chain)	(SFC_MAX_PORTS + (chain))
 struct sfc_rule_list {
 	__u32 first;		/* index into sfc_rules (slot base included) */
 	__u32 count;
@@ -111,6 +118,7 @@ struct sfc_rule {
 #define SFC_CHAIN_F_MPLS_RFC8595 (1u << 2)	/* two labels: SPI, SI */
 #define SFC_CHAIN_F_NSH_MD2	(1u << 3)	/* NSH MD type 2, else 1 */
 #define SFC_CHAIN_F_NSH_ETH	(1u << 4)	/* NSH next protocol Ethernet */
+#define SFC_CHAIN_F_BRANCH	(1u << 5)	/* ends in a service graph branch */
 
 /* Correlation: the header an SFC-aware port pair gets (networking-sfc). */
 #define SFC_CORRELATION_NONE		0
@@ -184,7 +192,7 @@ struct sfc_pair {
  * generation it was made under; a switch invalidates every entry at once.
  */
 struct sfc_class_key {
-	__u32 port_id;		/* source port */
+	__u32 port_id;		/* rule list: source port or SFC_BRANCH_LIST */
 	__u32 dst_port_id;	/* from the destination MAC, 0 none */
 	__u8 family;
 	__u8 proto;
