@@ -34,7 +34,13 @@
 	X(SFC_DROP_MPLS_NO_BOS,	19, "mpls-no-bos")				\
 	X(SFC_DROP_PUSH,	20, "push-failed")				\
 	X(SFC_DROP_UNKNOWN_SRC,	21, "unknown-source")			\
-	X(SFC_DROP_GRAPH_LOOP,	22, "graph-loop")
+	X(SFC_DROP_GRAPH_LOOP,	22, "graph-loop")				\
+	X(SFC_DROP_GENEVE_NO_CTX, 23, "geneve-no-ctx")			\
+	X(SFC_DROP_GENEVE_CRIT,	24, "geneve-critical-opt")			\
+	X(SFC_DROP_GENEVE_BAD_OPT, 25, "geneve-bad-opt")			\
+	X(SFC_DROP_UNKNOWN_PORT_KEY, 26, "unknown-port-key")			\
+	X(SFC_DROP_NO_TUNNEL,	27, "no-tunnel")				\
+	X(SFC_DROP_TUNNEL_FAILED, 28, "tunnel-failed")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

@@ -31,6 +31,10 @@
 #define SFC_MAP_TRACE		"sfc_trace"
 #define SFC_MAP_TRACE_CFG	"sfc_trace_cfg"
 #define SFC_MAP_TRACE_CTX	"sfc_trace_ctx"
+#define SFC_MAP_PORT_KEYS	"sfc_port_keys"
+#define SFC_MAP_TUNNEL		"sfc_tunnel"
+#define SFC_MAP_CHAIN_IDS	"sfc_chain_ids"
+#define SFC_MAP_GENEVE_SCRATCH	"sfc_geneve_buf"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 #define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
 #define SFC_PROG_XDP_POP	"sfc_xdp_pop"
@@ -44,11 +48,41 @@ struct sfc_port_key {
 #define SFC_PORT_F_VNF		(1u << 1)	/* a port of a VNF port pair */
 #define SFC_PORT_F_TAP		(1u << 2)	/* ... of a pair in a tap group */
 #define SFC_PORT_F_AWARE	(1u << 3)	/* ... of an SFC-aware pair: XDP pops */
+#define SFC_PORT_F_TUNNEL	(1u << 4)	/* the Geneve device (across hosts) */
 
 struct sfc_port_val {
 	__u32 port_id;		/* index into sfc_port_stats, < SFC_MAX_PORTS */
 	__u32 flags;		/* SFC_PORT_F_* */
+	__u32 key;		/* port key other hosts name it by, 0 none */
 };
+
+/*
+ * Across hosts (docs/design.md "Across hosts: Geneve"). sfc_port_keys: a
+ * port key, as carried in the SFC context option -> where that port is:
+ * a local device (ifindex) or another host (remote_ip, vni).
+ */
+struct sfc_port_loc {
+	__u32 ifindex;		/* local port: its device; 0: remote */
+	__u32 port_id;		/* local port: its id */
+	__be32 remote_ip;	/* remote port: its host's underlay IPv4 */
+	__u32 vni;		/* remote port: the VNI to send with */
+};
+
+/* sfc_tunnel[0]: this host's Geneve device and option identity. */
+#define SFC_TUNNEL_F_ZERO_CSUM	(1u << 0)	/* no outer UDP checksum */
+
+struct sfc_tunnel_cfg {
+	__u32 ifindex;		/* Geneve device (external mode), 0: none */
+	__u32 vni;		/* default VNI */
+	__u16 opt_class;	/* host order */
+	__u8 opt_type;		/* critical bit clear */
+	__u8 flags;		/* SFC_TUNNEL_F_* */
+	__u32 pad;
+};
+
+/* sfc_chain_ids: (slot, chain id = SPI) -> the chain index on this host
+ * (struct sfc_spi_key/val, dir unused): a tunnelled packet names its
+ * chain by SPI, which every host agrees on, not by a local index. */
 
 /* sfc_macs: a workload's MAC -> its port (logical destination port). */
 struct sfc_mac_key {
@@ -219,6 +253,9 @@ struct sfc_class_val {
 #define SFC_LB_DEFAULT		(SFC_LB_IP_SRC | SFC_LB_IP_DST | \
 				 SFC_LB_L4_SRC | SFC_LB_L4_DST)
 
+/* A pair on another host: ingress/egress_ifindex hold its port keys. */
+#define SFC_PAIR_F_REMOTE	(1u << 0)
+
 #define SFC_PPG_F_TAP		(1u << 0)	/* copies go here, originals go on */
 #define SFC_PPG_F_FAIL_OPEN	(1u << 1)	/* no healthy instance: skip hop */
 #define SFC_PPG_F_ASYMMETRIC	(1u << 2)	/* hash fields as seen, not ordered */
@@ -295,7 +332,7 @@ struct sfc_flow {
 	__u8 hop;
 	__u8 dir;		/* SFC_DIR_* */
 	__u32 src_ifindex;	/* edge port to re-inject at when done */
-	__u32 pad;
+	__u32 src_key;		/* source on another host (src_ifindex 0) */
 };
 
 /* sfc_port_stats (per-CPU array, by port_id) and other traffic counters. */
@@ -395,7 +432,9 @@ struct sfc_trace_ctx {
 
 #if !defined(__cplusplus)
 _Static_assert(sizeof(struct sfc_port_key) == 4, "sfc_port_key ABI");
-_Static_assert(sizeof(struct sfc_port_val) == 8, "sfc_port_val ABI");
+_Static_assert(sizeof(struct sfc_port_val) == 12, "sfc_port_val ABI");
+_Static_assert(sizeof(struct sfc_port_loc) == 16, "sfc_port_loc ABI");
+_Static_assert(sizeof(struct sfc_tunnel_cfg) == 16, "sfc_tunnel_cfg ABI");
 _Static_assert(sizeof(struct sfc_global) == 32, "sfc_global ABI");
 _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 48, "sfc_port_stats ABI");
