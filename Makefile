@@ -133,7 +133,14 @@ $(IMAGE): $(O)/image/sfc-cni $(O)/image/sfcctl $(wildcard deploy/*)
 
 # Kbuild cannot put out-of-tree objects elsewhere on 6.1: build a copy.
 # O= on the sub-make: our O (build dir) must not become kbuild's O.
-$(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h
+# The headers package has no vmlinux: kbuild skips module BTF, so
+# scripts/kmod_btf.sh adds it (base: the guest kernel's own BTF) and
+# resolves the kfunc ids, caching its tools in $(KBTF_CACHE).
+KBTF_CACHE := $(O)/cache/kbtf-$(KVER)
+GUEST_VMLINUZ := $(O)/cache/guest-kernel/$(KVER)/boot/vmlinuz-$(KVER)
+
+$(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h \
+	 include/uapi/sfc_geneve.h scripts/kmod_btf.sh
 	$(call msg,KMOD,$@ [$(KVER)])
 	$(Q)test -n "$(KVER)" || { echo "no Debian 6.1 headers: run 'make deps'" >&2; exit 1; }
 	$(Q)rm -rf $(O)/kmod && mkdir -p $(O)/kmod
@@ -141,6 +148,8 @@ $(KMOD): $(KMOD_SRCS) include/uapi/sfc_genl.h include/uapi/sfc_common.h
 	$(Q)$(MAKE) -s -C $(KDIR) M=$(abspath $(O)/kmod) O= \
 		SFC_UAPI=$(abspath include/uapi) KBUILD_VERBOSE=$(V) modules \
 		$(if $(filter 1,$(V)),,>/dev/null)
+	$(call msg,BTF,$@)
+	$(Q)scripts/kmod_btf.sh $(KBTF_CACHE) $(GUEST_VMLINUZ) $@
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all fuzz-build

@@ -4,9 +4,10 @@
  *
  *   sfc_main.c	module init/exit, per-netns state, counters
  *   sfc_genl.c	generic netlink family (settings and counters)
- *   sfc_kfuncs.c	(to come) kfuncs that read/insert/replace the SFC option;
- *		they find their netns' settings with sfc_net_opt() and count
- *		with sfc_stat_inc().
+ *   sfc_kfuncs.c	kfuncs that read/insert/replace the SFC option; they
+ *		find their netns' settings with sfc_net_opt() and count
+ *		with sfc_stat_inc()
+ *   compat.h	6.1 spellings of the current kfunc macros
  */
 #ifndef SFC_GENEVE_H
 #define SFC_GENEVE_H
@@ -20,6 +21,7 @@ enum sfc_stat {
 	SFC_STAT_GET,		/* SFC options read */
 	SFC_STAT_SET,		/* SFC options written */
 	SFC_STAT_ERR,		/* malformed option lists */
+	SFC_STAT_CRIT,		/* critical options of our class, unknown type */
 	SFC_STAT_MAX,
 };
 
@@ -81,6 +83,7 @@ void sfc_stats_read(struct net *net, u64 val[SFC_STAT_MAX]);
 void sfc_stats_reset(struct net *net);
 
 int sfc_genl_register(void);
+int sfc_kfuncs_register(void);
 void sfc_genl_unregister(void);
 
 #endif /* SFC_GENEVE_H */

@@ -52,6 +52,8 @@ static int sfc_genl_fill_info(struct sk_buff *msg, struct net *net)
 	    nla_put_u64_64bit(msg, SFC_GENL_A_STAT_SET, stats[SFC_STAT_SET],
 			      SFC_GENL_A_PAD) ||
 	    nla_put_u64_64bit(msg, SFC_GENL_A_STAT_ERR, stats[SFC_STAT_ERR],
+			      SFC_GENL_A_PAD) ||
+	    nla_put_u64_64bit(msg, SFC_GENL_A_STAT_CRIT, stats[SFC_STAT_CRIT],
 			      SFC_GENL_A_PAD))
 		return -EMSGSIZE;
 	return 0;

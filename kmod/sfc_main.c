@@ -6,8 +6,8 @@
  * SI, direction, source port) across hosts in a Geneve option. This module
  * holds, per network namespace, which option class/type that is, counts
  * what the data path did with it, and exposes both over generic netlink
- * (family "sfc_geneve", see include/uapi/sfc_genl.h). The kfuncs that
- * edit the option list in place will live in sfc_kfuncs.c.
+ * (family "sfc_geneve", see include/uapi/sfc_genl.h). TC programs read
+ * and edit the option in place with the kfuncs of sfc_kfuncs.c.
  *
  * The data plane works without this module (BPF-only fallback).
  */
@@ -115,11 +115,20 @@ static int __init sfc_geneve_init(void)
 	if (err)
 		goto unregister_pernet;
 
-	/* sfc_kfuncs.c registers its kfunc set here (6.1 cannot undo it). */
+	/*
+	 * Last, as 6.1 cannot unregister a kfunc set: nothing after this may
+	 * fail. Without module BTF this still returns 0 (dmesg says "missing
+	 * module BTF"); the build checks the .ko has BTF.
+	 */
+	err = sfc_kfuncs_register();
+	if (err)
+		goto unregister_genl;
 
 	pr_info("version %s\n", SFC_VERSION);
 	return 0;
 
+unregister_genl:
+	sfc_genl_unregister();
 unregister_pernet:
 	unregister_pernet_subsys(&sfc_net_ops);
 out:

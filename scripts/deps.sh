@@ -17,6 +17,8 @@ PACKAGES=(
 	make gcc clang llvm libbpf-dev bpftool pkg-config libelf-dev zlib1g-dev
 	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libjson-c-dev
 	linux-headers-amd64 kmod dwarves libclang-rt-dev
+	# module BTF (scripts/kmod_btf.sh): resolve_btfids, extract-vmlinux
+	linux-source-6.1 xz-utils
 	# tests and demo
 	iproute2 ethtool iputils-ping tcpdump tshark python3-scapy iperf3 jq
 	nftables bridge-utils util-linux graphviz containernetworking-plugins

@@ -42,6 +42,13 @@ struct sfc_geneve_ctx {
 #define SFC_GENEVE_OPT_LEN	(4 + SFC_GENEVE_CTX_LEN)	/* with header */
 #define SFC_GENEVE_CRIT		0x80	/* critical bit in the type byte */
 
+/*
+ * Present when the module is loaded with its BTF: then, and only then,
+ * the kfuncs below resolve. Loaders test it and set the programs'
+ * const volatile switch between the kfunc and the fallback path.
+ */
+#define SFC_GENEVE_MODULE_BTF	"/sys/kernel/btf/sfc_geneve"
+
 enum sfc_geneve_flags {
 	SFC_GENEVE_F_CHAIN_DONE	= 1 << 0,	/* chain finished: deliver */
 	SFC_GENEVE_F_REINJECT	= 1 << 1,	/* re-inject at the source port */

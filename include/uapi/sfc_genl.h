@@ -38,6 +38,8 @@ enum sfc_genl_attr {
 	SFC_GENL_A_STAT_SET,		/* u64: SFC options written */
 	SFC_GENL_A_STAT_ERR,		/* u64: malformed option lists */
 	SFC_GENL_A_PAD,
+	SFC_GENL_A_STAT_CRIT,		/* u64: critical options of our class
+					 * with an unknown type (dropped) */
 	__SFC_GENL_A_MAX,
 };
 #define SFC_GENL_A_MAX (__SFC_GENL_A_MAX - 1)

@@ -204,7 +204,8 @@ check_defaults() {
 	show_matches ".version == \"$VERSION\" and
 		.opt_class == $((CLASS_DEFAULT)) and
 		.opt_type == $((TYPE_DEFAULT)) and .critical == false and
-		.stats == {\"get\": 0, \"set\": 0, \"err\": 0}"
+		.stats == {\"get\": 0, \"set\": 0, \"err\": 0, \"crit\": 0} and
+		.mode == \"kfunc\""
 	log_test $? "defaults: class $CLASS_DEFAULT type $TYPE_DEFAULT, zero counters"
 	"$SFCCTL" module show | grep -q "class $CLASS_DEFAULT type"
 	log_test $? "text output shows the class in hex"

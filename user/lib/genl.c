@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
+#include "uapi/sfc_geneve.h"
 #include "uapi/sfc_genl.h"
 #include "genl.h"
 
@@ -170,6 +172,7 @@ static int parse_info(struct nl_msg *msg, void *arg)
 		[SFC_GENL_A_STAT_GET]	= { .type = NLA_U64 },
 		[SFC_GENL_A_STAT_SET]	= { .type = NLA_U64 },
 		[SFC_GENL_A_STAT_ERR]	= { .type = NLA_U64 },
+		[SFC_GENL_A_STAT_CRIT]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[SFC_GENL_A_MAX + 1];
 	struct sfc_genl_info *out = arg;
@@ -192,6 +195,8 @@ static int parse_info(struct nl_msg *msg, void *arg)
 		out->stat_set = nla_get_u64(tb[SFC_GENL_A_STAT_SET]);
 	if (tb[SFC_GENL_A_STAT_ERR])
 		out->stat_err = nla_get_u64(tb[SFC_GENL_A_STAT_ERR]);
+	if (tb[SFC_GENL_A_STAT_CRIT])
+		out->stat_crit = nla_get_u64(tb[SFC_GENL_A_STAT_CRIT]);
 	return 0;
 }
 
@@ -284,4 +289,9 @@ int sfc_genl_set(int opt_class, int opt_type)
 int sfc_genl_reset(void)
 {
 	return sfc_genl_call(SFC_GENL_CMD_RESET, NULL, NULL, NULL, NULL);
+}
+
+const char *sfc_geneve_mode(void)
+{
+	return access(SFC_GENEVE_MODULE_BTF, F_OK) == 0 ? "kfunc" : "fallback";
 }

@@ -18,6 +18,7 @@ struct sfc_genl_info {
 	uint64_t stat_get;	/* SFC options read */
 	uint64_t stat_set;	/* SFC options written */
 	uint64_t stat_err;	/* malformed option lists */
+	uint64_t stat_crit;	/* critical unknown options of our class */
 };
 
 /* True when the family exists, i.e. the module is loaded. */
@@ -30,5 +31,12 @@ int sfc_genl_set(int opt_class, int opt_type);
 
 /* Zero the counters. */
 int sfc_genl_reset(void);
+
+/*
+ * How the data plane carries the SFC Geneve option on this kernel: "kfunc"
+ * when the module's BTF is there (its kfuncs resolve), else "fallback"
+ * (BPF-only helpers: the whole option list written, fixed size).
+ */
+const char *sfc_geneve_mode(void);
 
 #endif /* SFC_LIB_GENL_H */

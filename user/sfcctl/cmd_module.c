@@ -75,8 +75,11 @@ static int module_show(int argc, char **argv)
 	sfc_print_open_object("stats");
 	sfc_print_uint(PRINT_ANY, "get", "\tstats get %" PRIu64, info.stat_get);
 	sfc_print_uint(PRINT_ANY, "set", " set %" PRIu64, info.stat_set);
-	sfc_print_uint(PRINT_ANY, "err", " err %" PRIu64 "\n", info.stat_err);
+	sfc_print_uint(PRINT_ANY, "err", " err %" PRIu64, info.stat_err);
+	sfc_print_uint(PRINT_ANY, "crit", " crit %" PRIu64 "\n",
+		       info.stat_crit);
 	sfc_print_close_object();
+	sfc_print_string(PRINT_ANY, "mode", "\tmode %s\n", sfc_geneve_mode());
 	sfc_print_close_object();
 	return 0;
 }

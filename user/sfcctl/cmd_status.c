@@ -51,6 +51,7 @@ static void print_module(void)
 
 	sfc_print_open_object("module");
 	sfc_print_bool(PRINT_JSON, "loaded", NULL, !err);
+	sfc_print_string(PRINT_JSON, "mode", NULL, sfc_geneve_mode());
 	if (err) {
 		sfc_print_text("module sfc_geneve not loaded: BPF-only mode\n");
 		if (err != -ENOENT)
@@ -61,8 +62,10 @@ static void print_module(void)
 				 "module sfc_geneve %s loaded", info.version);
 		sfc_print_uint(PRINT_ANY, "opt_class", " class 0x%04llx",
 			       (unsigned long long)info.opt_class);
-		sfc_print_uint(PRINT_ANY, "opt_type", " type 0x%02llx\n",
+		sfc_print_uint(PRINT_ANY, "opt_type", " type 0x%02llx",
 			       (unsigned long long)info.opt_type);
+		/* Loaded without BTF (a foreign build): kfuncs cannot resolve. */
+		sfc_print_text(" mode %s\n", sfc_geneve_mode());
 	}
 	sfc_print_close_object();
 }
