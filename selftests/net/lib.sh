@@ -249,7 +249,8 @@ wait_for_line() {
 
 # --- captures --------------------------------------------------------------
 #
-# capture_start FILE NS DEV [FILTER...]: record what DEV receives, with
+# capture_start FILE NS DEV [FILTER...]: record what DEV receives (what it
+# sends with CAPTURE_Q=out in the caller's environment), with
 # nanosecond timestamps, for tshark to judge later. --immediate-mode
 # matters: otherwise packets wait in the kernel ring until a block is
 # retired, and the ones still waiting are lost when tcpdump is stopped.
@@ -259,7 +260,7 @@ CAPTURE_PIDS=()
 CAPTURE_FILES=()
 capture_start() {
 	local file=$1 ns=$2 dev=$3 i; shift 3
-	ip netns exec "$ns" tcpdump -i "$dev" -Q in -nn -U --immediate-mode \
+	ip netns exec "$ns" tcpdump -i "$dev" -Q "${CAPTURE_Q:-in}" -nn -U --immediate-mode \
 		-B 8192 --time-stamp-precision=nano -w "$file" "$@" 2>"$file.log" &
 	CAPTURE_PIDS+=($!)
 	CAPTURE_FILES+=("$file")
@@ -286,6 +287,61 @@ capture_stop() {
 	done
 	CAPTURE_PIDS=()
 	CAPTURE_FILES=()
+}
+
+# tshark_table PCAP FIELD...: tshark's decoding of every packet in PCAP,
+# written to PCAP.tsv: a header line naming the FIELDS, then one line per
+# packet with their values, tab-separated (multiple occurrences joined by
+# commas). Tests then ask table_select/table_count instead of running
+# tshark, which takes seconds on a loaded machine, for every question.
+tshark_table() {
+	local pcap=$1 args=() f; shift
+	for f in "$@"; do args+=(-e "$f"); done
+	tshark -r "$pcap" -T fields -E header=y -E separator=/t "${args[@]}" \
+		>"$pcap.tsv" 2>/dev/null
+}
+
+# table_select TSV WHERE FIELD...: the FIELDS (space-separated) of the
+# first packet matching WHERE: FIELD=VALUE[,FIELD=VALUE...], all must
+# hold, an empty VALUE meaning the field is absent. '' if none matches.
+# table_count TSV WHERE: how many packets match.
+table_select() {
+	local tsv=$1 where=$2; shift 2
+	table_awk "$tsv" "$where" "$*" 'print out; found = 1; exit'
+}
+
+table_count() {
+	table_awk "$1" "$2" "" 'n++' 'END { if (!bad) print n + 0 }'
+}
+
+# table_awk TSV WHERE FIELDS ACTION [END]: runs ACTION on each matching
+# row with `out` set to its FIELDS; a field name not in the table is an
+# error (no silent empty match).
+table_awk() {
+	awk -F'\t' -v where="$2" -v want="$3" '
+	function colof(name) {
+		if (!(name in col)) {
+			print "table: no field " name > "/dev/stderr"; bad = 1; exit 2
+		}
+		return col[name]
+	}
+	NR == 1 {
+		for (i = 1; i <= NF; i++) col[$i] = i
+		nw = split(where, w, ","); no = split(want, o, " ")
+		for (k = 1; k <= nw; k++) {
+			eq = index(w[k], "=")
+			wc[k] = colof(substr(w[k], 1, eq - 1)); wv[k] = substr(w[k], eq + 1)
+		}
+		for (k = 1; k <= no; k++) oc[k] = colof(o[k])
+		next
+	}
+	{
+		for (k = 1; k <= nw; k++) if ($wc[k] != wv[k]) next
+		out = ""
+		for (k = 1; k <= no; k++) out = out (k > 1 ? " " : "") $oc[k]
+		'"$4"'
+	}
+	'"${5:-}" "$1"
 }
 
 # icmp_seen FILE ICMPTYPE SEQ: when a capture first saw that echo packet.
@@ -412,4 +468,48 @@ three_vnf_chain() {
 		logical-source-port app1 destination-ip 10.0.0.2 &&
 	sfc "$HOST" port-chain add c1 port-pair-group g1 port-pair-group g2 \
 		port-pair-group g3 flow-classifier fc1 symmetric on
+}
+
+# --- Open vSwitch (a peer we did not write) --------------------------------
+#
+# ovs_start NS: ovsdb-server and ovs-vswitchd inside NS, started by hand
+# with private run/db/log directories (ENVIRONMENT.md: no openvswitch
+# module here, so bridges must use datapath_type=netdev, the userspace
+# datapath, which reads and writes the ports through AF_PACKET sockets).
+# Both daemons are killed at cleanup. Sets OVS_DIR and exports OVS_RUNDIR/
+# OVS_DBDIR/OVS_LOGDIR, which ovs-vsctl/ovs-ofctl/ovs-appctl then use.
+ovs_start() {
+	local ns=$1
+	require_command ovs-vswitchd ovsdb-server ovsdb-tool ovs-vsctl ovs-ofctl ovs-appctl
+	OVS_DIR=$(mktemp -d /tmp/sfc-ovs.XXXXXX)
+	defer "rm -rf '$OVS_DIR'"
+	export OVS_RUNDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR
+	ovsdb-tool create "$OVS_DIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
+		ip netns exec "$ns" ovsdb-server "$OVS_DIR/conf.db" \
+			--remote=punix:"$OVS_DIR/db.sock" --pidfile --detach \
+			--log-file="$OVS_DIR/ovsdb-server.log" 2>/dev/null &&
+		ovs_defer_kill ovsdb-server &&
+		ovs-vsctl --db=unix:"$OVS_DIR/db.sock" --no-wait init &&
+		ip netns exec "$ns" ovs-vswitchd unix:"$OVS_DIR/db.sock" --pidfile \
+			--detach --log-file="$OVS_DIR/ovs-vswitchd.log" 2>/dev/null &&
+		ovs_defer_kill ovs-vswitchd
+}
+
+# ovs_defer_kill DAEMON: kill it (by its pidfile's pid) at cleanup, and
+# wait for it to exit before its namespace goes.
+ovs_defer_kill() {
+	local pid
+	pid=$(cat "$OVS_DIR/$1.pid") && [ -n "$pid" ] || return 1
+	defer "kill $pid; for i in \$(seq 50); do kill -0 $pid || break; sleep 0.1; done"
+}
+
+# ovs NS CMD ARGS...: an OVS client (ovs-vsctl, ovs-ofctl, ovs-appctl) run
+# inside NS against the daemons of ovs_start.
+ovs() {
+	local ns=$1 cmd=$2; shift 2
+	case $cmd in
+	ovs-vsctl) ip netns exec "$ns" ovs-vsctl --db=unix:"$OVS_DIR/db.sock" "$@" ;;
+	ovs-ofctl) ip netns exec "$ns" ovs-ofctl -O OpenFlow13 "$@" ;;
+	*) ip netns exec "$ns" "$cmd" "$@" ;;
+	esac
 }
