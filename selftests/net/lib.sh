@@ -100,9 +100,11 @@ defer() {
 }
 
 cleanup_all() {
-	local i ns
-	for ((i = ${#DEFERRED[@]} - 1; i >= 0; i--)); do
-		eval "${DEFERRED[$i]}" >/dev/null 2>&1
+	# (the deferred commands are eval'ed here: a name of their own for
+	# the index, so one that loops over `i` cannot make us skip others)
+	local _deferred_idx ns
+	for ((_deferred_idx = ${#DEFERRED[@]} - 1; _deferred_idx >= 0; _deferred_idx--)); do
+		eval "${DEFERRED[$_deferred_idx]}" >/dev/null 2>&1
 	done
 	for ns in "${NS_LIST[@]}"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
@@ -496,11 +498,23 @@ ovs_start() {
 }
 
 # ovs_defer_kill DAEMON: kill it (by its pidfile's pid) at cleanup, and
-# wait for it to exit before its namespace goes.
+# wait for it to exit before its directory and namespace go.
 ovs_defer_kill() {
 	local pid
 	pid=$(cat "$OVS_DIR/$1.pid") && [ -n "$pid" ] || return 1
-	defer "kill $pid; for i in \$(seq 50); do kill -0 $pid || break; sleep 0.1; done"
+	defer "kill $pid; wait_gone $pid"
+}
+
+# wait_gone PID: until PID has exited (a zombie counts as gone), 5 s at
+# most. (A function, so deferred commands need no loop variable of their
+# own: cleanup_all evals them in its scope.)
+wait_gone() {
+	local t
+	for ((t = 0; t < 50; t++)); do
+		grep -qs '^State:[[:space:]]*[^Z]' "/proc/$1/status" || return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # ovs NS CMD ARGS...: an OVS client (ovs-vsctl, ovs-ofctl, ovs-appctl) run
