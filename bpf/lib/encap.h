@@ -15,6 +15,7 @@
 #define SFC_BPF_ENCAP_H
 
 #include "lib/common.h"
+#include "lib/parse.h"
 
 #define ETH_P_MPLS_UC		0x8847
 #define ETH_P_NSH		0x894F
@@ -57,11 +58,51 @@ static __always_inline __be32 mpls_lse(__u32 label, __u8 ttl, bool bos)
 	return bpf_htonl((label & 0xfffff) << 12 | (bos ? MPLS_LS_S : 0) | ttl);
 }
 
+/*
+ * Puts hlen bytes of room between the Ethernet header and what follows:
+ * the frame becomes [dst src proto][hlen bytes to fill][network header].
+ *
+ * bpf_skb_change_head, not bpf_skb_adjust_room(BPF_ADJ_ROOM_MAC): the
+ * latter marks a GSO skb SKB_GSO_DODGY, which veth does not offer
+ * (NETIF_F_GSO_ROBUST), so the super-packet is segmented in software on
+ * its way out of the VNF port; skb->protocol is still IP and adjust_room
+ * moved the network header onto the pushed bytes, so inet_gso_segment
+ * reads the MPLS/NSH header as IP, fails, and veth counts a tx drop: TCP
+ * stalls. change_head leaves gso_type, gso_size and the network header
+ * alone and counts the new bytes in mac_len: the super-packet crosses the
+ * VNF port whole (veth offers TSO, and TSO in mpls_features), and were it
+ * segmented on our side, each segment would repeat the whole header.
+ * The addresses travel in registers, not on the stack (the call chain
+ * that reaches this is close to the 512-byte stack limit).
+ * See docs/design.md, "GSO through pushed headers".
+ */
+static __always_inline int push_front(struct __sk_buff *skb, __u32 hlen,
+				      __be16 proto)
+{
+	void *data = skb_data(skb), *end = skb_data_end(skb);
+	__u64 macs_lo;
+	__u32 macs_hi;
+
+	if (data + ETH_HLEN > end)
+		return -1;
+	macs_lo = *(__u64 *)data;
+	macs_hi = *(__u32 *)(data + 8);
+	if (bpf_skb_change_head(skb, hlen, 0))
+		return -1;
+	data = skb_data(skb);
+	end = skb_data_end(skb);
+	if (data + ETH_HLEN > end)
+		return -1;
+	*(__u64 *)data = macs_lo;
+	*(__u32 *)(data + 8) = macs_hi;
+	*(__be16 *)(data + 12) = proto;
+	return 0;
+}
+
 static __always_inline int push_mpls(struct __sk_buff *skb,
 				     const struct sfc_chain *chain,
 				     __u32 spi, __u8 si)
 {
-	__be16 proto = bpf_htons(ETH_P_MPLS_UC);
 	__be32 lse[2];
 	__u32 len;
 
@@ -73,8 +114,7 @@ static __always_inline int push_mpls(struct __sk_buff *skb,
 		lse[0] = mpls_lse(spi << 8 | si, si, true);
 		len = MPLS_HLEN;
 	}
-	if (bpf_skb_adjust_room(skb, len, BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 12, &proto, sizeof(proto), 0))
+	if (push_front(skb, len, bpf_htons(ETH_P_MPLS_UC)))
 		return sfc_drop(SFC_DROP_PUSH);
 	/* constant sizes: the verifier wants them for stack reads */
 	if (len == MPLS_HLEN ? bpf_skb_store_bytes(skb, ETH_HLEN, lse, MPLS_HLEN, 0) :
@@ -103,9 +143,7 @@ static __always_inline int push_nsh(struct __sk_buff *skb,
 	bool md2 = chain->flags & SFC_CHAIN_F_NSH_MD2;
 	bool eth = chain->flags & SFC_CHAIN_F_NSH_ETH;
 	__u32 nsh_len = NSH_BASE_LEN + (md2 ? NSH_MD2_TLV_LEN : NSH_MD1_CTX_LEN);
-	__be16 proto = bpf_htons(ETH_P_NSH);
 	struct nsh_hdr h = {};
-	struct ethhdr inner;
 	__u8 np;
 
 	if (eth)
@@ -121,18 +159,15 @@ static __always_inline int push_nsh(struct __sk_buff *skb,
 	} else {
 		h.ctx[0] = bpf_htonl(src_port_id);
 	}
-	/* The inner Ethernet header is the original one, ethertype included. */
-	if (eth && bpf_skb_load_bytes(skb, 0, &inner, sizeof(inner)))
-		return sfc_drop(SFC_DROP_PUSH);
-	if (bpf_skb_adjust_room(skb, nsh_len + (eth ? ETH_HLEN : 0),
-				BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 12, &proto, sizeof(proto), 0))
+	/*
+	 * Next protocol Ethernet: the room is the NSH header plus an outer
+	 * Ethernet header, and the original frame, ethertype included, stays
+	 * in place behind the NSH header as the inner one.
+	 */
+	if (push_front(skb, nsh_len + (eth ? ETH_HLEN : 0), bpf_htons(ETH_P_NSH)))
 		return sfc_drop(SFC_DROP_PUSH);
 	if (md2 ? bpf_skb_store_bytes(skb, ETH_HLEN, &h, NSH_BASE_LEN + NSH_MD2_TLV_LEN, 0) :
 		  bpf_skb_store_bytes(skb, ETH_HLEN, &h, NSH_BASE_LEN + NSH_MD1_CTX_LEN, 0))
-		return sfc_drop(SFC_DROP_PUSH);
-	if (eth && bpf_skb_store_bytes(skb, ETH_HLEN + nsh_len, &inner,
-				       sizeof(inner), 0))
 		return sfc_drop(SFC_DROP_PUSH);
 	return SFC_CONTINUE;
 }
