@@ -237,3 +237,24 @@ $(O)/selftests/vnf/%.bpf.o: selftests/net/vnf/%.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# kmod_kfunc.sh's TC programs and their loader (selftests/guest/): the
+# loader chooses kfunc or fallback mode from the module's BTF, as the
+# data plane does, and sets the programs' const volatile knobs.
+GUEST_BPF_SRCS := $(wildcard selftests/guest/*.bpf.c)
+GUEST_SKELS    := $(patsubst selftests/guest/%.bpf.c,$(O)/selftests/guest/%.skel.h,$(GUEST_BPF_SRCS))
+GUEST_LOADERS  := $(patsubst %.c,$(O)/%,$(wildcard selftests/guest/*_load.c))
+user: $(GUEST_LOADERS)
+
+$(O)/selftests/guest/%.bpf.o: selftests/guest/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/selftests/guest/%.skel.h: $(O)/selftests/guest/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(O)/selftests/guest/%_load: selftests/guest/%_load.c $(GUEST_SKELS) $(LIB_HDRS)
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -I $(O)/selftests/guest -o $@ $< $(USER_LDLIBS)

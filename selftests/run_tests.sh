@@ -96,6 +96,7 @@ guest_net_tests() {
 tier_guest() {
 	local tests=() t out rc line start=$SECONDS
 	for t in selftests/guest/guest_sanity.sh selftests/guest/kmod_genl.sh \
+		 selftests/guest/kmod_kfunc.sh \
 		 selftests/unit/run_unit.sh $(guest_net_tests); do
 		selected "guest: $(basename "$t")" && tests+=("$t")
 	done
