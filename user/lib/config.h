@@ -125,6 +125,13 @@ struct sfc_config {
 	SFC_VEC(struct sfc_cfg_ppg) ppgs;
 	SFC_VEC(struct sfc_cfg_fc) fcs;
 	SFC_VEC(struct sfc_cfg_chain) chains;
+	/*
+	 * Name lookups (sfc_cfg_find_*): a hash index per kind, built on the
+	 * first lookup after a change and dropped by sfc_cfg_add/remove and
+	 * sfc_config_free. Not copied. Code that renames a resource in place
+	 * calls sfc_cfg_names_changed (or a lookup of the new name may miss).
+	 */
+	struct sfc_cfg_names *names;
 };
 
 void sfc_config_init(struct sfc_config *c);
@@ -137,6 +144,9 @@ struct sfc_cfg_pair *sfc_cfg_find_pair(const struct sfc_config *c, const char *n
 struct sfc_cfg_ppg *sfc_cfg_find_ppg(const struct sfc_config *c, const char *name);
 struct sfc_cfg_fc *sfc_cfg_find_fc(const struct sfc_config *c, const char *name);
 struct sfc_cfg_chain *sfc_cfg_find_chain(const struct sfc_config *c, const char *name);
+
+/* Drops the name index of c: after renaming resources in place. */
+void sfc_cfg_names_changed(struct sfc_config *c);
 
 /* True when some port pair uses the port (such ports are VNF ports). */
 bool sfc_cfg_port_is_vnf(const struct sfc_config *c, const struct sfc_cfg_port *p);
