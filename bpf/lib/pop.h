@@ -54,7 +54,9 @@ static __always_inline int xdp_strip(struct xdp_md *ctx, __u32 hlen, __be16 prot
 	if (hlen > 64 || data + hlen + sizeof(*neth) > end)
 		return XDP_ABORTED;
 	__builtin_memcpy(macs, eth, 12);
-	neth = data + (hlen & 63);
+	/* & 127 bounds the offset for the verifier; hlen may be 64 itself
+	 * (an NSH header of 16 words): & 63 would make that 0. */
+	neth = data + (hlen & 127);
 	if ((void *)(neth + 1) > end)
 		return XDP_ABORTED;
 	__builtin_memcpy(neth, macs, 12);
@@ -96,11 +98,16 @@ static __always_inline int pop_mpls(struct xdp_md *ctx, struct sfc_meta *m)
 	return xdp_strip(ctx, hlen, proto);
 }
 
-/* The source port carried in the context (our MD1 word 0 or MD2 TLV). */
+/*
+ * The source port carried in the context (our MD1 word 0 or MD2 TLV).
+ * The caller checked that the len bytes of the header are there; only the
+ * two context words read here need to be (an MD2 header with its one TLV
+ * is 16 bytes, less than struct nsh_hdr, and may end the frame).
+ */
 static __always_inline __u32 nsh_src_port(const struct nsh_hdr *h, __u8 md,
 					  __u32 len, const void *end)
 {
-	if ((const void *)(h + 1) > end)
+	if ((const void *)&h->ctx[2] > end)
 		return 0;
 	if (md == NSH_MD_TYPE1)
 		return bpf_ntohl(h->ctx[0]);
@@ -135,9 +142,15 @@ static __always_inline int pop_nsh(struct xdp_md *ctx, struct sfc_meta *m)
 	m->ttl = (base >> 22) & 0x3f;
 	m->src_port_id = nsh_src_port(h, md, len, end);
 	m->corr = SFC_CORRELATION_NSH;
-	if (np == NSH_NP_ETH)	/* the inner frame is whole: drop the rest */
-		return bpf_xdp_adjust_head(ctx, (int)(ETH_HLEN + (len & 63))) ?
+	if (np == NSH_NP_ETH) {	/* the inner frame is whole: drop the rest */
+		/* adjust_head refuses to leave less than an Ethernet header:
+		 * a header that promises a frame and has none is bad NSH,
+		 * counted, not XDP_ABORTED. */
+		if ((void *)h + len + ETH_HLEN > end)
+			return xdp_drop(ctx, SFC_DROP_BAD_NSH);
+		return bpf_xdp_adjust_head(ctx, (int)(ETH_HLEN + (len & 127))) ?
 		       XDP_ABORTED : XDP_CONTINUE;
+	}
 	if (np == NSH_NP_IPV4)
 		return xdp_strip(ctx, len, bpf_htons(ETH_P_IP));
 	if (np == NSH_NP_IPV6)

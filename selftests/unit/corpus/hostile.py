@@ -53,6 +53,7 @@ from scapy.all import (ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether,  # noqa: E402
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw, raw)
 from scapy.contrib.mpls import MPLS  # noqa: E402
+from scapy.contrib.nsh import NSH  # noqa: E402
 
 SEED = 8
 TARGET = int(os.environ.get("SFC_CORPUS_CASES", "12000"))
@@ -255,6 +256,52 @@ def structured():
         add((1, raw(Ether(src=mac(1), dst=mac(4), type=0x894f) / Raw(nsh[:5]))))
         add((1, raw(Ether(src=mac(1), dst=mac(4)) / Dot1Q(vlan=5, type=0x894f)
                     / Raw(nsh + inner))))
+    # What an SFC-aware VNF sends back for the XDP pop (sfc_xdp_pop), built
+    # by scapy's MPLS and NSH layers: whole headers of every kind the data
+    # plane pushes, then cut short; MPLS over non-IP; NSH TTL 0/1, bad
+    # lengths, MD types, next protocols; an Ethernet next protocol with no
+    # whole inner frame. Mutation (below) starts from these too.
+    ip4 = v4(1) / UDP(sport=1001, dport=80) / Raw(b"m" * 12)
+    ip6 = v6(3) / UDP(sport=1003, dport=80) / Raw(b"m" * 12)
+    mpls_eth = Ether(src=mac(22), dst=mac(4), type=0x8847)
+    nsh_eth = Ether(src=mac(22), dst=mac(4), type=0x894f)
+    tlv = struct.pack(">HBBI", 0xfff6, 1, 4, 11)
+    pops = []
+    for inner in (ip4, ip6):
+        pops.append(mpls_eth / MPLS(label=5 << 8 | 254, s=1, ttl=254) / inner)
+        pops.append(mpls_eth / MPLS(label=5, s=0, ttl=255) /
+                    MPLS(label=254, s=1, ttl=254) / inner)
+        pops.append(mpls_eth / MPLS(label=5 << 8 | 254, s=1, ttl=254) /
+                    Raw(b"\x00" * 20))                  # not IP under the label
+        pops.append(mpls_eth / MPLS(label=5, s=0) / MPLS(label=254, s=0) /
+                    MPLS(label=3, s=0) / inner)          # no bottom of stack
+    for ttl in (0, 1, 2, 63):
+        md1 = NSH(ttl=ttl, length=6, mdtype=1, spi=5, si=254,
+                  context_header=struct.pack(">I", 11) + bytes(12))
+        md2 = NSH(ttl=ttl, length=4, mdtype=2, nextproto=1, spi=5, si=254) / Raw(tlv)
+        md1.nextproto = 3
+        pops.append(nsh_eth / md1.copy() / Ether(src=mac(1), dst=mac(4)) / ip4)
+        pops.append(nsh_eth / md2 / ip4)
+        md1.nextproto = 2
+        pops.append(nsh_eth / md1 / ip6)
+    pops.append(nsh_eth / NSH(length=6, mdtype=1, nextproto=3, spi=5, si=254,
+                              context_header=bytes(16)) / Raw(b"e" * 10))
+    pops.append(nsh_eth / NSH(length=2, mdtype=2, nextproto=3, spi=5, si=254))
+    whole = len(pops)           # the rest are only whole frames
+    for length in (0, 1, 2, 3, 5, 7, 16, 17, 63):
+        for md in (0, 1, 2, 3, 15):
+            pops.append(nsh_eth / NSH(length=length, mdtype=md, nextproto=1,
+                                      spi=5, si=254) / Raw(bytes(16)) / ip4)
+    for np in (0, 4, 5, 0xfe):
+        pops.append(nsh_eth / NSH(length=2, mdtype=2, nextproto=np, spi=5,
+                                  si=254) / ip4)
+    pops.append(nsh_eth / NSH(ver=1, length=2, mdtype=2, nextproto=1, spi=5,
+                              si=254) / ip4)
+    for i, p in enumerate(pops):
+        f = raw(p)
+        add((1, f))
+        for cut in range(14, min(len(f), 14 + 36) if i < whole else 0):
+            add((1, f[:cut]))
     # IPv6: extension header chains, long ones, bad lengths, fragments
     ext = [IPv6ExtHdrHopByHop(), IPv6ExtHdrDestOpt(), IPv6ExtHdrRouting(),
            IPv6ExtHdrFragment(offset=0, m=1), IPv6ExtHdrDestOpt()]
