@@ -12,7 +12,14 @@ port ranges, tcp/udp/icmp, with and without a logical source port (so
 both lists the data plane scans are long), spread over as many chains as
 the limit of 64 classifiers per chain needs (every chain g1 g2 g3).
 
-    gen_config.py N [SEED] > config.json
+With --corr, two SFC-aware VNFs v4 (port pair pp4, correlation mpls) and
+v5 (pp5, nsh) join, each the one group of a chain of its correlation:
+`cmpls` (networking-sfc single label) for udp 10.0.0.2:5202 and `cnsh`
+(MD type 1, next protocol Ethernet) for :5203, both from app1 and ranked
+last like `zmatch`; the classifiers still add up to N (two fewer of the
+others). bench/prog_cost.sh measures MPLS/NSH push and the XDP pop on them.
+
+    gen_config.py [--corr] N [SEED] > config.json
 """
 import ipaddress
 import json
@@ -79,7 +86,26 @@ def v6_rule(rnd, name):
     return fc
 
 
-def config(n, seed=1):
+def corr_parts(ports, pairs, groups):
+    """The aware VNFs v4 (MPLS) and v5 (NSH), their chains and classifiers."""
+    fcs, chains = [], []
+    for i, corr, port in ((4, "mpls", 5202), (5, "nsh", 5203)):
+        ports += [{"name": "v%di" % i, "device": "v%di" % i},
+                  {"name": "v%do" % i, "device": "v%do" % i}]
+        pairs.append({"name": "pp%d" % i, "ingress": "v%di" % i, "egress": "v%do" % i,
+                      "service_function_parameters": {"correlation": corr}})
+        groups.append({"name": "g%d" % i, "port_pairs": ["pp%d" % i]})
+        fcs.append({"name": "z%s" % corr, "ethertype": "IPv4", "protocol": "udp",
+                    "logical_source_port": "app1", "destination_ip_prefix": "10.0.0.2/32",
+                    "destination_port_range_min": port,
+                    "destination_port_range_max": port, "priority": 65535})
+        chains.append({"name": "c%s" % corr, "port_pair_groups": ["g%d" % i],
+                       "flow_classifiers": ["z%s" % corr],
+                       "chain_parameters": {"symmetric": True, "correlation": corr}})
+    return fcs, chains
+
+
+def config(n, seed=1, corr=False):
     rnd = random.Random(seed)
     ports = [{"name": "app1", "device": "p1"}, {"name": "app2", "device": "p4"}]
     pairs, groups = [], []
@@ -89,8 +115,9 @@ def config(n, seed=1):
         pairs.append({"name": "pp%d" % i, "ingress": "v%di" % i, "egress": "v%do" % i})
         groups.append({"name": "g%d" % i, "port_pairs": ["pp%d" % i]})
     hops = ["g1", "g2", "g3"]
+    cfcs, cchains = corr_parts(ports, pairs, groups) if corr else ([], [])
     fcs = []
-    for k in range(n - 1):
+    for k in range(n - 1 - len(cfcs)):
         name = "fc%05d" % k
         fc = v4_rule(rnd, name) if rnd.randrange(3) else v6_rule(rnd, name)
         if rnd.randrange(2):
@@ -108,12 +135,17 @@ def config(n, seed=1):
                 "priority": 65535})
     chains.append({"name": "cmatch", "port_pair_groups": hops,
                    "flow_classifiers": ["zmatch"], "chain_parameters": {"symmetric": True}})
+    fcs += cfcs
+    chains += cchains
     return {"version": 1, "ports": ports, "port_pairs": pairs, "port_pair_groups": groups,
             "flow_classifiers": fcs, "port_chains": chains}
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[1])
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    json.dump(config(n, seed), sys.stdout, indent=1)
+    args = sys.argv[1:]
+    corr = "--corr" in args
+    args = [a for a in args if a != "--corr"]
+    n = int(args[0])
+    seed = int(args[1]) if len(args) > 1 else 1
+    json.dump(config(n, seed, corr), sys.stdout, indent=1)
     sys.stdout.write("\n")

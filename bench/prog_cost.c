@@ -2,7 +2,8 @@
 /*
  * BPF_PROG_TEST_RUN of the TC ingress program against a live configuration.
  *
- *   prog_cost [--no-cache] PIN_DIR FRAME_FILE REPEAT INGRESS_IFINDEX...
+ *   prog_cost [--no-cache] [--per-call] [--xdp] [--out FILE] PIN_DIR
+ *             FRAME_FILE REPEAT INGRESS_IFINDEX...
  *
  * Loads its own copy of the data plane whose maps are the ones pinned under
  * PIN_DIR (so it sees the rules, chains and flow records sfcctl wrote),
@@ -12,6 +13,16 @@
  * INGRESS_IFINDEX in turn (in path order, each step writes the flow record
  * the next one needs). Prints "IFINDEX ns RETVAL" per step: kernel-measured
  * ns per packet and the TC verdict.
+ *
+ * test_run repeats a program on one packet, so a path that changes the
+ * packet (a header pushed or popped) runs once and then REPEAT-1 times on
+ * its own output, which takes another path. --per-call makes REPEAT
+ * separate test runs of one repetition each instead (a fresh copy of the
+ * frame every time) and prints their mean; that includes the test_run
+ * timer's own cost per call, which bench/prog_cost.sh measures on a path
+ * that both ways can run (and report.py subtracts). --xdp runs the XDP
+ * pop program (IFINDEX is then only a label), --out writes the frame the
+ * last run left (the pushed header, for the pop to start from).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,24 +35,73 @@
 
 #include "sfc_tc.skel.h"
 
+/*
+ * One step: the frame REPEAT times on the program, or (per_call) REPEAT
+ * test runs of one repetition. Mean ns per run in *ns, the verdict of the
+ * last in *ret, the frame it left in out (*out_len). 0 or -errno.
+ */
+static int run_step(int prog_fd, bool xdp, bool per_call, __u32 ifindex,
+		    const unsigned char *frame, size_t len, unsigned long repeat,
+		    double *ns, __u32 *ret, unsigned char *out, __u32 *out_len)
+{
+	unsigned long calls = per_call && repeat ? repeat : 1, i;
+	double total = 0;
+
+	for (i = 0; i < calls; i++) {
+		struct __sk_buff skb = { .ingress_ifindex = ifindex };
+		struct xdp_md md = { .data_end = (__u32)len };
+		LIBBPF_OPTS(bpf_test_run_opts, opts,
+			.data_in = frame, .data_size_in = (__u32)len,
+			.data_out = out, .data_size_out = 4096,
+			.repeat = per_call ? 1 : (int)repeat);
+
+		if (xdp) {
+			opts.ctx_in = &md;
+			opts.ctx_size_in = sizeof(md);
+		} else {
+			opts.ctx_in = &skb;
+			opts.ctx_size_in = sizeof(skb);
+		}
+		if (bpf_prog_test_run_opts(prog_fd, &opts))
+			return -errno;
+		total += opts.duration;
+		*ret = opts.retval;
+		*out_len = opts.data_size_out;
+	}
+	*ns = total / (double)calls;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct __sk_buff ctx = {};
-	unsigned char frame[2048];
+	static unsigned char frame[2048], out[4096];
+	const char *out_path = NULL;
 	char path[512];
 	struct sfc_tc *skel;
 	struct bpf_map *map;
-	bool no_cache = false;
+	bool no_cache = false, per_call = false, xdp = false;
 	size_t len;
+	__u32 out_len = 0;
 	FILE *f;
 	int err, fd, i;
 
-	if (argc > 1 && !strcmp(argv[1], "--no-cache")) {
-		no_cache = true;
-		argv++, argc--;
+	for (; argc > 1 && !strncmp(argv[1], "--", 2); argv++, argc--) {
+		if (!strcmp(argv[1], "--no-cache")) {
+			no_cache = true;
+		} else if (!strcmp(argv[1], "--per-call")) {
+			per_call = true;
+		} else if (!strcmp(argv[1], "--xdp")) {
+			xdp = true;
+		} else if (!strcmp(argv[1], "--out") && argc > 2) {
+			out_path = argv[2];
+			argv++, argc--;
+		} else {
+			argc = 0;	/* usage */
+			break;
+		}
 	}
 	if (argc < 5) {
-		fprintf(stderr, "usage: prog_cost [--no-cache] PIN_DIR FRAME REPEAT IFINDEX...\n");
+		fprintf(stderr, "usage: prog_cost [--no-cache] [--per-call] [--xdp] [--out FILE] PIN_DIR FRAME REPEAT IFINDEX...\n");
 		return 2;
 	}
 	f = fopen(argv[2], "rb");
@@ -77,20 +137,26 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 4; i < argc; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = frame, .data_size_in = (__u32)len,
-			.ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
-			.repeat = atoi(argv[3]));
+		int prog_fd = bpf_program__fd(xdp ? skel->progs.sfc_xdp_pop :
+						    skel->progs.sfc_tc_ingress);
+		double ns = 0;
+		__u32 ret = 0;
 
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.ingress_ifindex = (__u32)strtoul(argv[i], NULL, 0);
-		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sfc_tc_ingress),
-					     &opts);
+		err = run_step(prog_fd, xdp, per_call,
+			       (__u32)strtoul(argv[i], NULL, 0), frame, len,
+			       strtoul(argv[3], NULL, 0), &ns, &ret, out, &out_len);
 		if (err) {
-			fprintf(stderr, "test run: %s\n", strerror(errno));
+			fprintf(stderr, "test run: %s\n", strerror(-err));
 			return 1;
 		}
-		printf("%s %u %u\n", argv[i], opts.duration, opts.retval);
+		printf("%s %.1f %u\n", argv[i], ns, ret);
+	}
+	if (out_path) {
+		f = fopen(out_path, "wb");
+		if (!f || fwrite(out, 1, out_len, f) != out_len || fclose(f)) {
+			perror(out_path);
+			return 1;
+		}
 	}
 	sfc_tc__destroy(skel);
 	return 0;

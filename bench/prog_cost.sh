@@ -25,12 +25,25 @@
 #           repetition sees that mark and takes the other half of the chain
 #           end (the mark consumed, the packet passed on): the figure is the
 #           mean of the two program runs a finished packet costs,
+#    and on the SFC-aware chains gen_config.py --corr adds (VNF4: MPLS,
+#    VNF5: NSH; UDP to :5202 and :5203 from app1):
+#      mpls-push, nsh-push   classify + first hop into the aware pair,
+#           header pushed (cache on, as the hit path);
+#      xdp-pop-mpls, xdp-pop-nsh   sfc_xdp_pop on the frame the push left
+#           (as the aware VNF sends it back), header popped, metadata set.
+#    A push or pop changes the packet, and test_run repeats a program on
+#    its own output, so these run as PERCALL (default REPEAT) separate
+#    test runs of one repetition (prog_cost --per-call): their mean
+#    includes the test_run timer's cost per call, measured in the same run
+#    as per-call minus repeated on the hit path (TC) and on a plain frame
+#    the pop passes (XDP); report.py subtracts it,
 #    RUNS times interleaved (R1 R2 R3 paths, then again).
 #
 # Also: whether the largest configurations can be applied (LIMITS="16384
 # 20000"); 100k classifiers cannot be expressed today (see REPORT.md).
 #
-# Usage: prog_cost.sh OUTDIR   (env: RULES, REPEAT=1000000, RUNS=3, LIMITS)
+# Usage: prog_cost.sh OUTDIR   (env: RULES, REPEAT=1000000, RUNS=3, LIMITS,
+#        PERCALL=REPEAT, CORR=1: 0 leaves the aware chains out)
 # Writes OUTDIR/prog_cost.tsv (rules path run ns), OUTDIR/ctl.tsv (key value).
 set -uo pipefail
 source "$(dirname "$0")/../selftests/net/lib.sh"
@@ -45,6 +58,8 @@ RULES=${RULES:-10 1000 10000}
 REPEAT=${REPEAT:-1000000}
 RUNS=${RUNS:-3}
 LIMITS=${LIMITS:-16384 20000}
+PERCALL=${PERCALL:-$REPEAT}
+CORR=${CORR:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROG_COST=${PROG_COST:-$SFC_BUILD/bench/prog_cost}
 [ -x "$PROG_COST" ] || skip "$PROG_COST not built (bench/run.sh builds it)"
@@ -62,9 +77,13 @@ build() {	# R
 	bridged_pair || return 1
 	vnf_two_port VNF1 v1i v1o && vnf_two_port VNF2 v2i v2o &&
 		vnf_two_port VNF3 v3i v3o || return 1
+	if [ "$CORR" = 1 ]; then
+		vnf_two_port VNF4 v4i v4o && vnf_two_port VNF5 v5i v5o || return 1
+	fi
 	sfc_bpffs || return 1
 	T_HOST[$r]=$HOST T_PIN[$r]=$SFC_PIN T_STATE[$r]=$SFC_STATE T_APP1[$r]=$APP1
-	/usr/bin/python3 "$HERE/gen_config.py" "$r" >"$TMP/cfg$r.json"
+	/usr/bin/python3 "$HERE/gen_config.py" $([ "$CORR" = 1 ] && echo --corr) "$r" \
+		>"$TMP/cfg$r.json"
 	/usr/bin/time -v -o "$TMP/time$r" ip netns exec "$HOST" "$SFCCTL" \
 		--bpffs "$SFC_PIN" apply -f "$TMP/cfg$r.json" >"$TMP/apply$r.out" 2>&1 || {
 		cat "$TMP/apply$r.out" >&2; return 1; }
@@ -79,13 +98,15 @@ build() {	# R
 	done
 	ctl "map_memlock_bytes/$r" "$sum"
 	# the frame and the contexts
-	ip netns exec "$APP1" /usr/bin/python3 - "$TMP/pkt$r" "$(mac_of "$APP2" eth0)" <<-'PY'
+	# pkt: chain cmatch; pktmpls, pktnsh: the aware chains
+	ip netns exec "$APP1" /usr/bin/python3 - "$TMP" "$r" "$(mac_of "$APP2" eth0)" <<-'PY'
 		import sys
 		from scapy.all import Ether, IP, UDP, Raw, get_if_hwaddr
-		p = Ether(src=get_if_hwaddr("eth0"), dst=sys.argv[2]) / \
-		    IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=40000, dport=5201)
-		p = p / Raw(b"\0" * (64 - len(p)))
-		open(sys.argv[1], "wb").write(bytes(p))
+		for name, port in (("pkt", 5201), ("pktmpls", 5202), ("pktnsh", 5203)):
+		    p = Ether(src=get_if_hwaddr("eth0"), dst=sys.argv[3]) / \
+		        IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=40000, dport=port)
+		    p = p / Raw(b"\0" * (64 - len(p)))
+		    open("%s/%s%s" % (sys.argv[1], name, sys.argv[2]), "wb").write(bytes(p))
 	PY
 	local dev
 	for dev in p1 v1o v3o; do
@@ -95,12 +116,18 @@ open(sys.argv[1], "wb").write(b"\0" * 36 + struct.pack("<I", int(sys.argv[2])))'
 	done
 }
 
-# prog_run R [--no-cache] DEV...: "DEV ns verdict" lines, in path order.
+# prog_run R [PROG_COST OPTION...] DEV...: "DEV ns verdict" lines, in path
+# order. FRAME (env) replaces the 64-byte frame of chain cmatch.
 prog_run() {
-	local r=$1 nc="" d args=(); shift
-	[ "$1" = --no-cache ] && { nc=$1; shift; }
+	local r=$1 d opts=() args=(); shift
+	while [[ $1 == --* ]]; do
+		opts+=("$1")
+		[ "$1" = --out ] && { opts+=("$2"); shift; }
+		shift
+	done
 	for d in "$@"; do args+=("$(ip -n "${T_HOST[$r]}" -j link show dev "$d" | jq '.[0].ifindex')"); done
-	ip netns exec "${T_HOST[$r]}" "$PROG_COST" $nc "${T_PIN[$r]}" "$TMP/pkt$r" "$REPEAT" \
+	ip netns exec "${T_HOST[$r]}" "$PROG_COST" "${opts[@]}" "${T_PIN[$r]}" \
+		"${FRAME:-$TMP/pkt$r}" "$REPEAT" \
 		"${args[@]}" | while read -r ifx ns ret; do
 			echo "$1 $ns $ret"; shift
 		done
@@ -128,6 +155,44 @@ for r in $RULES; do
 	build "$r" || { echo "# could not configure $r rules" >&2; exit 1; }
 done
 
+# ethertype FILE [SKIP]: of the frame SKIP bytes into FILE, 4 hex digits.
+ethertype() { od -An -tx1 -j$((12 + ${2:-0})) -N2 "$1" | tr -d ' \n'; }
+
+# corr_paths R RUN: push and pop on the aware chains, per call, and the
+# timer cost per call (per-call minus repeated, on paths that allow both).
+corr_paths() {
+	local r=$1 i=$2 ns ret c et
+	REPEAT=$PERCALL prog_run "$r" --per-call p1 >"$TMP/steps" || return 1
+	read -r _ ns ret <"$TMP/steps"
+	cost "$r" classify+first-hop/hit/per-call "$i" "$ns" "$ret" "$PERCALL"
+	for c in mpls nsh; do
+		FRAME=$TMP/pkt$c$r REPEAT=$PERCALL prog_run "$r" --per-call \
+			--out "$TMP/out$c$r" p1 >"$TMP/steps" || return 1
+		read -r _ ns ret <"$TMP/steps"
+		et=$(ethertype "$TMP/out$c$r")
+		case $c:$et in mpls:8847|nsh:894f) ;; *)
+			echo "# $c push left ethertype $et (verdict $ret): not measured" >&2
+			return 1 ;;
+		esac
+		cost "$r" $c-push/per-call "$i" "$ns" "$ret" "$PERCALL"
+	done
+	prog_run "$r" --xdp v4o >"$TMP/steps" || return 1
+	read -r _ ns ret <"$TMP/steps"
+	cost "$r" xdp-pass "$i" "$ns" "$ret" "$REPEAT"
+	REPEAT=$PERCALL prog_run "$r" --xdp --per-call v4o >"$TMP/steps" || return 1
+	read -r _ ns ret <"$TMP/steps"
+	cost "$r" xdp-pass/per-call "$i" "$ns" "$ret" "$PERCALL"
+	for c in mpls nsh; do
+		FRAME=$TMP/out$c$r REPEAT=$PERCALL prog_run "$r" --xdp --per-call \
+			--out "$TMP/pop$c$r" v4o >"$TMP/steps" || return 1
+		read -r _ ns ret <"$TMP/steps"
+		et=$(ethertype "$TMP/pop$c$r" 16)	# behind the sfc_meta
+		[ "$et" = 0800 ] || {
+			echo "# $c pop left ethertype $et (verdict $ret)" >&2; return 1; }
+		cost "$r" xdp-pop-$c/per-call "$i" "$ns" "$ret" "$PERCALL"
+	done
+}
+
 echo "# data plane: BPF_PROG_TEST_RUN, repeat $REPEAT"
 # miss: classification cache compiled out (the first packet of every flow);
 # hit: the sfcctl-loaded program, cache on (every later packet).
@@ -152,6 +217,7 @@ for i in $(seq "$RUNS"); do
 			v3o) cost "$r" chain-end "$i" "$ns" "$ret" "$REPEAT" ;;
 			esac
 		done <"$TMP/steps"
+		[ "$CORR" = 1 ] && { corr_paths "$r" "$i" || exit 1; }
 	done
 done
 

@@ -69,6 +69,22 @@ def gnuplot(script):
 out = []
 summary = []          # (target, figure, met)
 
+# "refresh: PART DATE ..." lines: parts rerun alone (bench/run.sh ONLY=...)
+REFRESH = {}
+_envtxt = os.path.join(DATA, "env.txt")
+if os.path.exists(_envtxt):
+    for line in open(_envtxt):
+        if line.startswith("refresh: "):
+            REFRESH[line.split()[1]] = line[len("refresh: "):].strip()
+
+
+def refreshed(part):
+    """A note for a section whose part was rerun after the full run."""
+    if part not in REFRESH:
+        return []
+    return ["*Refreshed: `ONLY=%s` rerun on %s; the other sections are from the "
+            "full run dated in the header.*\n" % (part, REFRESH[part].split(" ", 1)[1])]
+
 # ---------------------------------------------------------------- e2e
 e2e = read_tsv("e2e.tsv")
 ENV = open(os.path.join(DATA, "env.txt")).read() if os.path.exists(
@@ -174,18 +190,40 @@ plot %s
                             s / lv >= 0.9))
 
 # ---------------------------------------------------------------- BPF_PROG_TEST_RUN
+# Paths measured per call (a push or pop changes the packet, so test_run
+# cannot repeat them): minus the per-call overhead that the same run
+# measured as per-call minus repeated on a path allowing both.
+DERIVED = [
+    ("mpls-push", "mpls-push/per-call", "classify+first-hop/hit"),
+    ("nsh-push", "nsh-push/per-call", "classify+first-hop/hit"),
+    ("xdp-pop-mpls", "xdp-pop-mpls/per-call", "xdp-pass"),
+    ("xdp-pop-nsh", "xdp-pop-nsh/per-call", "xdp-pass"),
+]
 cost = read_tsv("prog_cost.tsv")
 if cost:
     cdata = {}
+    raw = {}
     for row in cost:
         cdata.setdefault((int(row[0]), row[1]), []).append(fnum(row[3]))
+        raw[(int(row[0]), row[1], row[2])] = fnum(row[3])
+    overhead = {}     # (rules, base path) -> [per-call - repeated, per run]
+    for (r, p, run), v in raw.items():
+        pc = raw.get((r, p + "/per-call", run))
+        if pc is not None and v is not None:
+            overhead.setdefault((r, p), []).append(pc - v)
+    for name, pc, base in DERIVED:
+        for (r, p, run), v in sorted(raw.items()):
+            a, b = raw.get((r, base + "/per-call", run)), raw.get((r, base, run))
+            if p == pc and None not in (v, a, b):
+                cdata.setdefault((r, name), []).append(v - (a - b))
     rules = sorted({k[0] for k in cdata})
     paths = []
     for k in cdata:
-        if k[1] not in paths:
+        if k[1] not in paths and not k[1].endswith("/per-call"):
             paths.append(k[1])
     runs = max(len(v) for v in cdata.values())
     out.append("## Data-plane cost per packet (BPF_PROG_TEST_RUN)\n")
+    out += refreshed("cost")
     out.append("ns/packet, median of %d interleaved runs; ratio to the same path at %d "
                "rules. The one matching classifier ranks last (worst case); the others "
                "mix IPv4/IPv6, prefixes /8../128, single ports and port ranges "
@@ -202,7 +240,20 @@ if cost:
                "packet of a flow.")
     out.append("- mid-chain-hop: a packet back from VNF 1 steered into VNF 2.")
     out.append("- chain-end: mean of the last VNF port's re-injection and the source "
-               "port consuming the done mark (a finished packet costs twice this).\n")
+               "port consuming the done mark (a finished packet costs twice this).")
+    if any(k[1] in [d[0] for d in DERIVED] for k in cdata):
+        out.append("- mpls-push, nsh-push: classify + first hop into an SFC-aware pair "
+                   "(cache on, as /hit), the MPLS single label or NSH MD1 (next protocol "
+                   "Ethernet) header pushed (gen_config.py --corr).")
+        out.append("- xdp-pass: the XDP pop program on a plain IPv4 frame (passed untouched).")
+        out.append("- xdp-pop-mpls, xdp-pop-nsh: the XDP pop program on the frame the push "
+                   "left: header removed, SPI/SI/TTL handed to TC in the packet metadata.")
+        out.append("- A push or pop changes the packet and test_run repeats a program on its "
+                   "own output, so these four run as separate one-repetition test runs (a "
+                   "fresh frame each); their figure is that mean minus the per-call overhead "
+                   "(timer, fresh skb) measured in the same run as per-call minus repeated on "
+                   "the /hit path (TC) and on xdp-pass (XDP); raw figures below the plot.")
+    out.append("")
     out.append("| path | " + " | ".join("%d rules | ratio" % r for r in rules) + " |")
     out.append("|---|" + "---|---|" * len(rules))
     for p in paths:
@@ -233,6 +284,19 @@ set grid
 plot %s
 """ % (png, cols)):
         out.append("![ns/packet vs classifiers](prog_cost.png)\n")
+    pcs = sorted({k[1] for k in cdata if k[1].endswith("/per-call")})
+    if pcs:
+        out.append("Raw per-call means (ns, median of runs) and the per-call overhead "
+                   "subtracted above:\n")
+        out.append("| figure | " + " | ".join("%d rules" % r for r in rules) + " |")
+        out.append("|---|" + "---|" * len(rules))
+        for p in pcs:
+            out.append("| %s | %s |" % (p, " | ".join(fmt(med(cdata.get((r, p), [])), 0)
+                                                     for r in rules)))
+        for base in ("classify+first-hop/hit", "xdp-pass"):
+            out.append("| overhead per call (%s) | %s |" % (base, " | ".join(
+                fmt(med(overhead.get((r, base), [])), 0) for r in rules)))
+        out.append("")
     big = max(rules)
     for p in ("classify+first-hop/miss", "classify+first-hop/hit"):
         v, b = med(cdata.get((big, p), [])), med(cdata.get((rules[0], p), []))
@@ -251,6 +315,7 @@ if ctl:
         k, r = row[0].split("/")
         cv.setdefault(r, {})[k] = row[1]
     out.append("## Control plane\n")
+    out += refreshed("cost")
     out.append("`sfcctl apply -f` into a private --bpffs/--state (includes loading and "
                "attaching the data plane), `/usr/bin/time -v`; map memory = sum of "
                "bytes_memlock of the pinned maps; chain update = `port-chain set` of the "

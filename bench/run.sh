@@ -21,6 +21,9 @@
 # METHODS="L F O S" RULES="10 1000 10000" REPEAT=1000000 PINGS=300
 # LIMITS="16384 20000" PROFILE_REPEAT=20000000
 # ONLY="tc cost e2e profile" (which parts) RESULTS=bench/results.
+# ONLY with some parts refreshes those and keeps the others' raw data in
+# BUILD/bench: env.txt keeps the full run's header and gets a "refresh:"
+# line, which report.py shows in the refreshed sections.
 # A quick look: RUNS=1 DURATION=1 CHAINS=3 REPEAT=100000 make bench
 set -euo pipefail
 
@@ -41,17 +44,34 @@ cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I "$BUILD/skel" \
 	-I "$HERE/../include" "$HERE/prog_cost.c" -o "$OUT/prog_cost" \
 	$(pkg-config --cflags --libs libbpf) -lelf -lz
 
-{
-	echo "date:    $(date -u +%FT%TZ)"
-	echo "commit:  $(git -C "$HERE/.." describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "kernel:  $(uname -r)"
-	echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-	echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start)"
-	echo "knobs:   RUNS=$RUNS DURATION=${DURATION:-3} CHAINS='${CHAINS:-1 3 8}'" \
-		"METHODS='${METHODS:-L F O S}' RULES='${RULES:-10 1000 10000}' REPEAT=$REPEAT"
-} >"$OUT/env.txt"
+COMMIT=${COMMIT:-$(git -C "$HERE/.." describe --always --dirty 2>/dev/null || echo unknown)}
+if [ "$ONLY" = "tc cost e2e profile" ] || [ ! -e "$OUT/env.txt" ]; then
+	{
+		echo "date:    $(date -u +%FT%TZ)"
+		echo "commit:  $COMMIT"
+		echo "kernel:  $(uname -r)"
+		echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+		echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start)"
+		echo "knobs:   RUNS=$RUNS DURATION=${DURATION:-3} CHAINS='${CHAINS:-1 3 8}'" \
+			"METHODS='${METHODS:-L F O S}' RULES='${RULES:-10 1000 10000}' REPEAT=$REPEAT"
+	} >"$OUT/env.txt"
+else
+	for part in $ONLY; do
+		sed -i "/^refresh: $part /d" "$OUT/env.txt"
+		echo "refresh: $part $(date -u +%FT%TZ) commit $COMMIT," \
+			"load $(cut -d' ' -f1-3 /proc/loadavg)," \
+			"RUNS=$RUNS REPEAT=$REPEAT RULES='${RULES:-10 1000 10000}'" >>"$OUT/env.txt"
+	done
+fi
 cat "$OUT/env.txt"
-rm -f "$OUT"/{tc_paths,prog_cost,ctl,e2e}.tsv "$OUT"/profile.txt
+for part in $ONLY; do
+	case $part in
+	tc) rm -f "$OUT/tc_paths.tsv" ;;
+	cost) rm -f "$OUT/prog_cost.tsv" "$OUT/ctl.tsv" ;;
+	e2e) rm -f "$OUT/e2e.tsv" ;;
+	profile) rm -f "$OUT/profile.txt" ;;
+	esac
+done
 
 case " $ONLY " in *" tc "*)
 	echo "# TC entry-point paths (unit fixtures)"
