@@ -35,6 +35,10 @@ const volatile __u16 foreign_class;
 const volatile __u8 foreign_type;
 const volatile __u32 foreign_data;
 const volatile bool foreign;
+/* Its length field (words of data): != 1 makes the list malformed. */
+const volatile __u8 foreign_len = 1;
+/* kfunc mode: set a zeroed context first, so the real one replaces it. */
+const volatile bool replace;
 
 #define RESULTS	256	/* errno values counted; larger ones in the last */
 
@@ -85,7 +89,7 @@ static __always_inline void fill_foreign(struct foreign_opt *f)
 {
 	f->opt_class = bpf_htons(foreign_class);
 	f->type = foreign_type;
-	f->length = 1;
+	f->length = foreign_len & 0x1f;
 	f->data = bpf_htonl(foreign_data);
 }
 
@@ -108,12 +112,18 @@ static __always_inline int set_opts_fallback(struct __sk_buff *skb,
 static __always_inline int set_opts_kfunc(struct __sk_buff *skb,
 					  const struct sfc_geneve_ctx *c)
 {
+	struct sfc_geneve_ctx zero = {};
 	struct foreign_opt f;
 	int ret;
 
 	if (foreign) {
 		fill_foreign(&f);
 		ret = bpf_skb_set_tunnel_opt(skb, &f, sizeof(f));
+		if (ret)
+			return ret;
+	}
+	if (replace) {
+		ret = sfc_geneve_ctx_set(skb, &zero, sizeof(zero));
 		if (ret)
 			return ret;
 	}

@@ -10,6 +10,7 @@
  *       [--mode auto|kfunc|fallback]
  *       [--remote IPV4] [--vni N] [--opt CLASS:TYPE]
  *       [--ctx SPI:SI:DIR:FLAGS:SRC_KEY:DST_KEY] [--foreign CLASS:TYPE:DATA]
+ *       [--foreign-len WORDS] [--replace]
  *
  * --netns: DEV is in that named netns ("ip netns exec" would hide the
  * bpffs of PIN_DIR behind a fresh /sys). tx attaches at egress, rx at
@@ -151,6 +152,8 @@ int main(int argc, char **argv)
 		{ "opt", required_argument, NULL, 'o' },
 		{ "ctx", required_argument, NULL, 'c' },
 		{ "foreign", required_argument, NULL, 'f' },
+		{ "foreign-len", required_argument, NULL, 'l' },
+		{ "replace", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct geneve_kfunc *skel;
@@ -192,6 +195,12 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			set_foreign(ro, optarg);
+			break;
+		case 'l':
+			ro->foreign_len = num(optarg, 31, "option length");
+			break;
+		case 'R':
+			ro->replace = true;
 			break;
 		default:
 			die("usage: tx|rx DEV PIN_DIR [options] (see source)");

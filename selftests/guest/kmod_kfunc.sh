@@ -11,10 +11,14 @@
 #                   flower geneve_opts: counts the exact option list
 #   underlay uB:    tcpdump, decoded by tshark (class/type/length/data)
 #
-# Then: an option of our class with an unknown critical type is dropped
-# with -EPROTO and counted; rmmod is refused while a kfunc user is
-# attached and works once detached; without the module the fallback
-# (one fixed-size bpf_skb_set_tunnel_opt) still sends a decodable option.
+# tx sets a zeroed context first and the real one second: the second must
+# replace the first. Then: an option of our class with an unknown critical
+# type is dropped with -EPROTO and counted; a malformed list makes
+# sfc_geneve_ctx_set fail with -EBADMSG; rmmod is refused while a kfunc
+# user is attached and works once detached; without the module the
+# fallback (one fixed-size bpf_skb_set_tunnel_opt) still sends the same
+# option list; loaded again, the module's get reads what the fallback
+# sent, and a malformed list received is -EBADMSG, counted.
 #
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 set -u
@@ -43,6 +47,7 @@ CTX=100:5:1:1:7:9
 CTX_HEX=00006405010100000000000700000009
 PINGS=5
 EPROTO=71
+EBADMSG=74
 rc=$KSFT_PASS
 TMP=
 LOAD=
@@ -72,7 +77,11 @@ cleanup() {
 	ip netns del "$NSB" 2>/dev/null
 	rm -rf "$PIN"
 	[ -n "$TMP" ] && rm -rf "$TMP"
-	grep -q "^$MOD " /proc/modules && rmmod "$MOD" 2>/dev/null
+	# Programs die with their netns, a little later (RCU).
+	for _ in $(seq 20); do
+		grep -q "^$MOD " /proc/modules || break
+		rmmod "$MOD" 2>/dev/null || sleep 0.2
+	done
 }
 
 a() { ip netns exec "$NSA" "$@"; }
@@ -87,6 +96,13 @@ hex() {	# hex WIDTH NUM
 counter() {	# counter MAP KEY
 	bpftool -j map lookup pinned "$1" key $(printf '%d 0 0 0' "$2") |
 		jq '.formatted.value // .value'
+}
+
+# "errno:count" of a result map's non-zero entries, for failure reports.
+nonzero() {	# nonzero MAP
+	bpftool -j map dump pinned "$1" |
+		jq -r '[.[] | .formatted // . | select(.value != 0) |
+			"\(.key):\(.value)"] | join(" ")'
 }
 
 setup() {
@@ -211,8 +227,8 @@ check_kfunc_mode() {
 
 	mkdir -p "$dir"
 	out=$("$LOAD" tx gnv0 "$dir" --netns "$NSA" --remote $UNDER_B --vni $VNI \
-		--ctx $CTX --foreign $FOREIGN_CLASS:$FOREIGN_TYPE:$FOREIGN_DATA) &&
-		[ "$out" = "mode kfunc" ]
+		--ctx $CTX --foreign $FOREIGN_CLASS:$FOREIGN_TYPE:$FOREIGN_DATA \
+		--replace) && [ "$out" = "mode kfunc" ]
 	log_test $? "tx program loaded in kfunc mode (loader: $out)"
 	out=$("$LOAD" rx gnv0 "$dir" --netns "$NSB") && [ "$out" = "mode kfunc" ]
 	log_test $? "rx program loaded in kfunc mode"
@@ -225,14 +241,14 @@ check_kfunc_mode() {
 	[ "$(flower_packets 2)" -ge $PINGS ]
 	log_test $? "flower counted $(flower_packets 2) packets with the exact list"
 	expect_decode kfunc "$(expected_list)"
-	log_test $? "tshark: foreign option kept, SFC option class/type/length/data"
+	log_test $? "tshark: foreign option kept, one SFC option (replaced), class/type/length/data"
 	[ "$(counter "$dir/rx_results" 0)" -ge $PINGS ]
 	log_test $? "rx: sfc_geneve_ctx_get found the option ($(counter "$dir/rx_results" 0))"
 	bpftool -j map lookup pinned "$dir/rx_last" key 0 0 0 0 |
 		jq -r '.value | map(ltrimstr("0x")) | join("")' |
 		grep -qx "$CTX_HEX"
 	log_test $? "rx: the context read back equals what tx set"
-	a "$SFCCTL" -j module show | jq -e ".stats.set >= $PINGS" >/dev/null &&
+	a "$SFCCTL" -j module show | jq -e ".stats.set >= $((2 * PINGS))" >/dev/null &&
 		b "$SFCCTL" -j module show | jq -e ".stats.get >= $PINGS and
 			.stats.err == 0 and .stats.crit == 0" >/dev/null
 	log_test $? "module counters: set in A, get in B, no errors"
@@ -255,6 +271,22 @@ check_critical() {
 	decode crit | cut -f1,3,4 | sort -u |
 		grep -qx "1	0x$(hex 4 $CLASS),0x$(hex 4 $CLASS)	0x85,0x$(hex 2 $TYPE)"
 	log_test $? "tshark: Geneve C flag set, critical option first, ours after"
+}
+
+check_malformed_tx() {
+	local dir=$PIN/m
+	a tc filter del dev gnv0 egress pref 1
+	mkdir -p "$dir"
+	# The foreign option claims 5 words but has 1: the list is broken.
+	"$LOAD" tx gnv0 "$dir" --netns "$NSA" --remote $UNDER_B --vni $VNI \
+		--ctx $CTX --foreign $FOREIGN_CLASS:$FOREIGN_TYPE:$FOREIGN_DATA \
+		--foreign-len 5 >/dev/null
+	log_test $? "tx reloaded writing a malformed foreign option"
+	send_pings
+	[ "$(counter "$dir/tx_results" $EBADMSG)" -ge $PINGS ]
+	log_test $? "tx: sfc_geneve_ctx_set refused the malformed list (-EBADMSG)"
+	a "$SFCCTL" -j module show | jq -e ".stats.err >= $PINGS" >/dev/null
+	log_test $? "module counts them (err)"
 }
 
 check_rmmod() {
@@ -298,6 +330,37 @@ check_fallback() {
 	log_test $? "sfcctl reports the module absent (fallback)"
 }
 
+# The module loaded again under a running fallback sender: its get reads
+# what the BPF-only path wrote, and flags a malformed list received.
+check_interop() {
+	local dir=$PIN/i
+	insmod "$SFC_BUILD/kmod/$MOD.ko" &&
+		b "$SFCCTL" module set class $CLASS type $TYPE
+	log_test $? "insmod again under fallback traffic"
+	mkdir -p "$dir"
+	"$LOAD" rx gnv0 "$dir" --netns "$NSB" >/dev/null
+	log_test $? "rx loaded in kfunc mode"
+	send_pings
+	[ "$(counter "$dir/rx_results" 0)" -ge $PINGS ] &&
+		bpftool -j map lookup pinned "$dir/rx_last" key 0 0 0 0 |
+		jq -r '.value | map(ltrimstr("0x")) | join("")' | grep -qx "$CTX_HEX"
+	log_test $? "rx: sfc_geneve_ctx_get reads the fallback's option"
+
+	a tc filter del dev gnv0 egress pref 1
+	mkdir -p "$dir/m"
+	# The module is back: only --mode fallback keeps the BPF-only path.
+	"$LOAD" tx gnv0 "$dir/m" --netns "$NSA" --mode fallback --remote $UNDER_B \
+		--vni $VNI --opt $CLASS:$TYPE --ctx $CTX --foreign-len 5 \
+		--foreign $FOREIGN_CLASS:$FOREIGN_TYPE:$FOREIGN_DATA >/dev/null
+	log_test $? "fallback tx sending a malformed list"
+	send_pings
+	[ "$(counter "$dir/rx_results" $EBADMSG)" -ge $PINGS ] &&
+		b "$SFCCTL" -j module show | jq -e ".stats.err >= $PINGS" >/dev/null ||
+		{ echo "    rx: $(nonzero "$dir/rx_results") tx: $(nonzero "$dir/m/tx_results")"
+		  b "$SFCCTL" -j module show; false; }
+	log_test $? "rx: -EBADMSG for each, counted by the module (err)"
+}
+
 check_dmesg() {
 	local splat
 	splat=$(dmesg | tail -n +$((DMESG_START + 1)) |
@@ -310,7 +373,9 @@ check_dmesg() {
 setup
 check_kfunc_mode
 check_critical
+check_malformed_tx
 check_rmmod
 check_fallback
+check_interop
 check_dmesg
 exit $rc
