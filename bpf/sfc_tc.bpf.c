@@ -13,6 +13,9 @@
  *   from a VNF port:
  *     tied to one chain hop by the flow state -> next hop, or chain end
  *     else                         -> counted drop (never guess a chain)
+ *   at the end of a chain that branches (service graph, branch.h):
+ *     matches a destination chain  -> into its first hop
+ *     else                         -> chain end
  *
  * and a TC egress program on VNF ports (sfc_tc_egress, at the end).
  */
@@ -22,8 +25,10 @@
 #include "lib/parse.h"
 #include "lib/classify.h"
 #include "lib/steer.h"
+#include "lib/branch.h"
 #include "lib/trace.h"
 #include "lib/pop.h"
+#include "lib/tunnel_rx.h"
 
 static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff *skb)
 {
@@ -57,9 +62,11 @@ static __always_inline void read_global(struct sfc_global *g)
 static __always_inline bool consume_done_mark(struct __sk_buff *skb,
 					      const struct sfc_global *g)
 {
-	if ((skb->mark & g->mark_mask) != g->mark_done)
+	__u32 mark = skb_mark(skb);
+
+	if ((mark & g->mark_mask) != g->mark_done)
 		return false;
-	skb->mark &= ~g->mark_mask;
+	skb_set_mark(skb, mark & ~g->mark_mask);
 	return true;
 }
 
@@ -71,20 +78,21 @@ static __always_inline bool is_ip(const struct sfc_pkt *pkt)
 static __always_inline int start_chain(struct __sk_buff *skb,
 				       const struct sfc_pkt *pkt,
 				       const struct sfc_global *g,
-				       __u32 idx, __u8 dir)
+				       __u32 idx, __u8 dir,
+				       struct steer_state *st)
 {
 	const struct sfc_chain *chain = chain_at(g->generation & 1, idx);
-	struct steer_state st = {
+
+	*st = (struct steer_state){
 		.generation = g->generation,
 		.chain = idx,
 		.dir = dir,
 		.src_ifindex = skb->ingress_ifindex,
 	};
-
 	if (!chain || !chain->nr_hops || chain->generation != g->generation)
 		return sfc_drop(SFC_DROP_BAD_CHAIN);
 	if (dir == SFC_DIR_REV)
-		st.hop = chain->nr_hops - 1;
+		st->hop = chain->nr_hops - 1;
 	else if (chain->flags & SFC_CHAIN_F_SYMMETRIC) {
 		/*
 		 * Expect the replies, as they will look. The edge port they
@@ -102,7 +110,7 @@ static __always_inline int start_chain(struct __sk_buff *skb,
 		if (!old || old->chain != idx || old->dir != SFC_DIR_REV)
 			bpf_map_update_elem(&sfc_flows, &rkey, &rev, BPF_ANY);
 	}
-	return steer_into_hop(skb, pkt, chain, &st, g);
+	return steer_into_hop(skb, pkt, chain, st, g);
 }
 
 /*
@@ -116,7 +124,8 @@ static __always_inline int start_chain(struct __sk_buff *skb,
  */
 static __always_inline int reverse_of_symmetric(struct __sk_buff *skb,
 						const struct sfc_pkt *pkt,
-						const struct sfc_global *g)
+						const struct sfc_global *g,
+						struct steer_state *st)
 {
 	struct sfc_flow_key key = {};
 	const struct sfc_flow *f;
@@ -134,24 +143,25 @@ static __always_inline int reverse_of_symmetric(struct __sk_buff *skb,
 	if (!chain || chain->generation != g->generation ||
 	    !(chain->flags & SFC_CHAIN_F_SYMMETRIC))
 		return SFC_CONTINUE;
-	return start_chain(skb, pkt, g, f->chain, SFC_DIR_REV);
+	return start_chain(skb, pkt, g, f->chain, SFC_DIR_REV, st);
 }
 
 static __always_inline int from_edge(struct __sk_buff *skb,
 				     const struct sfc_pkt *pkt,
-				     const struct sfc_global *g, __u32 port_id)
+				     const struct sfc_global *g, __u32 port_id,
+				     struct steer_state *st)
 {
 	int ret, idx;
 
 	if (!g->generation || !is_ip(pkt))
 		return TC_ACT_OK;
-	ret = reverse_of_symmetric(skb, pkt, g);
+	ret = reverse_of_symmetric(skb, pkt, g, st);
 	if (ret != SFC_CONTINUE)
 		return ret;
-	idx = sfc_classify(skb, pkt, g, port_id);
+	idx = sfc_classify(skb, pkt, g, port_id, g->generation);
 	if (idx == SFC_NO_CHAIN)
 		return TC_ACT_OK;
-	return start_chain(skb, pkt, g, idx, SFC_DIR_FWD);
+	return start_chain(skb, pkt, g, idx, SFC_DIR_FWD, st);
 }
 
 /*
@@ -190,7 +200,8 @@ static __always_inline int locate_aware(const struct sfc_flow *f,
 	if (f) {
 		*st = (struct steer_state){ .generation = f->generation,
 					    .chain = f->chain, .hop = f->hop,
-					    .dir = f->dir, .src_ifindex = f->src_ifindex };
+					    .dir = f->dir, .src_ifindex = f->src_ifindex,
+					    .src_key = f->src_key };
 		*chain = chain_at(st->generation & 1, st->chain);
 		if (!*chain || (*chain)->generation != st->generation)
 			return sfc_drop(SFC_DROP_STALE_CONFIG);
@@ -227,12 +238,12 @@ static __always_inline int locate_aware(const struct sfc_flow *f,
 static __always_inline int from_vnf(struct __sk_buff *skb,
 				    const struct sfc_pkt *pkt,
 				    const struct sfc_global *g, __u32 flags,
-				    __u32 port_id, const struct sfc_meta *meta)
+				    __u32 port_id, const struct sfc_meta *meta,
+				    struct steer_state *st)
 {
 	struct sfc_flow_key key = {};
 	const struct sfc_chain *chain;
 	const struct sfc_flow *f;
-	struct steer_state st;
 	int ret;
 
 	if (flags & SFC_PORT_F_TAP)	/* a tap's output is discarded */
@@ -246,10 +257,10 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 	if (meta) {
 		__u8 sent;
 
-		ret = locate_aware(f, meta, g, &st, &chain);
+		ret = locate_aware(f, meta, g, st, &chain);
 		if (ret != SFC_CONTINUE)
 			return ret;
-		sent = path_si(chain, st.hop, st.dir);
+		sent = path_si(chain, st->hop, st->dir);
 		if (meta->si == sent)
 			count_si_kept(port_id, skb);
 		else if (meta->si != (__u8)(sent - 1))
@@ -257,22 +268,22 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 		if (meta->corr == SFC_CORRELATION_NSH) {
 			if (meta->ttl <= 1)
 				return sfc_drop(SFC_DROP_NSH_TTL);
-			st.nsh_ttl = meta->ttl - 1;	/* our forwarder's hop */
+			st->nsh_ttl = meta->ttl - 1;	/* our forwarder's hop */
 		}
 	} else {
 		if (!f)
 			return sfc_drop(SFC_DROP_UNKNOWN_HOP);
-		st = (struct steer_state){ .generation = f->generation,
-					   .chain = f->chain, .hop = f->hop,
-					   .dir = f->dir, .src_ifindex = f->src_ifindex };
-		chain = chain_at(st.generation & 1, st.chain);
-		if (!chain || chain->generation != st.generation)
+		*st = (struct steer_state){ .generation = f->generation,
+					    .chain = f->chain, .hop = f->hop,
+					    .dir = f->dir, .src_ifindex = f->src_ifindex,
+					    .src_key = f->src_key };
+		chain = chain_at(st->generation & 1, st->chain);
+		if (!chain || chain->generation != st->generation)
 			return sfc_drop(SFC_DROP_STALE_CONFIG);
 	}
-	if (!advance_hop(chain, &st))
-		return finish_chain(skb, chain, &st, g);
-	return steer_into_hop(skb, pkt, chain, &st, g);
+	return sfc_steer(skb, pkt, g, st, 1);
 }
+
 
 SEC("tc")
 int sfc_tc_ingress(struct __sk_buff *skb)
@@ -282,6 +293,7 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	struct sfc_global g = {};
 	struct sfc_pkt pkt = {};
 	struct sfc_meta meta;
+	struct steer_state st = {};
 	bool has_meta = false;
 	__u32 port_id, flags;
 	int ret, reason = 0;
@@ -306,11 +318,15 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 
 	ret = parse_packet(skb, &pkt);
 	if (ret == SFC_CONTINUE) {
-		if (flags & SFC_PORT_F_VNF)
+		if (flags & SFC_PORT_F_TUNNEL)
+			ret = sfc_from_tunnel(skb, &pkt, &g, &st);
+		else if (flags & SFC_PORT_F_VNF)
 			ret = from_vnf(skb, &pkt, &g, flags, port_id,
-				       has_meta ? &meta : NULL);
+				       has_meta ? &meta : NULL, &st);
 		else
-			ret = from_edge(skb, &pkt, &g, port_id);
+			ret = from_edge(skb, &pkt, &g, port_id, &st);
+		if (ret == SFC_BRANCH)
+			ret = follow_branches(skb, &pkt, &g, &st);
 	}
 	if (ret < 0) {
 		reason = -ret;
@@ -339,7 +355,7 @@ int sfc_tc_egress(struct __sk_buff *skb)
 	if (!port || !(port->flags & SFC_PORT_F_VNF))
 		return TC_ACT_OK;
 	read_global(&g);
-	if ((skb->mark & g.mark_mask) != g.mark_steer) {
+	if ((skb_mark(skb) & g.mark_mask) != g.mark_steer) {
 		const struct sfc_trace_cfg *trace = trace_begin();
 		struct sfc_pkt pkt = {};
 		int ret = drop_packet(skb, SFC_DROP_UNSTEERED);
@@ -349,7 +365,7 @@ int sfc_tc_egress(struct __sk_buff *skb)
 		trace_end(trace, skb, &pkt, SFC_TRACE_EGRESS, ret, SFC_DROP_UNSTEERED);
 		return ret;
 	}
-	skb->mark &= ~g.mark_mask;	/* the VNF never sees our bits */
+	skb_set_mark(skb, skb_mark(skb) & ~g.mark_mask);	/* the VNF never sees our bits */
 	return TC_ACT_OK;
 }
 

@@ -87,7 +87,7 @@ static long match_rule_cb(__u32 i, void *data)
 static __always_inline void scan_list(struct classify_ctx *c, __u32 slot,
 				      __u32 list)
 {
-	__u32 key = slot * SFC_MAX_PORTS + list;
+	__u32 key = slot * SFC_RULE_LISTS + list;
 	const struct sfc_rule_list *l;
 
 	l = bpf_map_lookup_elem(&sfc_rule_lists, &key);
@@ -125,14 +125,19 @@ static __always_inline void classify_ctx_init(struct classify_ctx *c,
 	c->best_chain = SFC_NO_CHAIN;
 }
 
-/* The chain index of the best matching rule, or SFC_NO_CHAIN: scans. */
+/*
+ * The chain index of the best matching rule, or SFC_NO_CHAIN: scans. A
+ * port's list goes with list 0 (rules for any port); a branch list
+ * (service graphs) is alone.
+ */
 static __always_inline int classify_scan(const struct classify_ctx *init,
-					 __u32 slot, __u32 port_id)
+					 __u32 slot, __u32 list)
 {
 	struct classify_ctx c = *init;
 
-	scan_list(&c, slot, port_id);
-	scan_list(&c, slot, 0);
+	scan_list(&c, slot, list);
+	if (list < SFC_MAX_PORTS)
+		scan_list(&c, slot, 0);
 	return c.best_chain;
 }
 
@@ -145,30 +150,32 @@ const volatile bool sfc_no_class_cache = false;
 
 /*
  * Classification with a per-flow cache: the first packet of a flow scans
- * the rules of the live slot, the others find the answer in
+ * the rules of the slot of generation gen, the others find the answer in
  * sfc_class_cache (valid while the generation is the one it was made
- * under). Everything a rule can look at is in the key. A global function:
- * its ~150 bytes of stack are not added to the caller's frame, which the
- * 6.1 verifier counts against the 512-byte limit with the deepest call.
+ * under). Everything a rule can look at is in the key. list is the
+ * packet's source port, or SFC_BRANCH_LIST(chain) at the end of a chain
+ * that branches. A global function: its ~150 bytes of stack are not added
+ * to the caller's frame, which the 6.1 verifier counts against the
+ * 512-byte limit with the deepest call.
  */
 __attribute__((noinline))
 int sfc_classify(struct __sk_buff *skb, const struct sfc_pkt *pkt,
-		 const struct sfc_global *g, __u32 port_id)
+		 const struct sfc_global *g, __u32 list, __u32 gen)
 {
 	struct classify_ctx c = {};
 	struct sfc_class_key key = {};
 	struct sfc_class_val val;
 	const struct sfc_class_val *hit;
 
-	if (!skb || !pkt || !g)
+	if (!skb || !pkt || !g || list >= SFC_RULE_LISTS)
 		return SFC_NO_CHAIN;
 	classify_ctx_init(&c, pkt);
 	if (g->flags & SFC_GLOBAL_F_DST_PORTS)
 		c.dst_port_id = dst_port_of(skb);
 	if (sfc_no_class_cache)
-		return classify_scan(&c, g->generation & 1, port_id);
+		return classify_scan(&c, gen & 1, list);
 
-	key.port_id = port_id;
+	key.port_id = list;
 	key.dst_port_id = c.dst_port_id;
 	key.family = c.family;
 	key.proto = c.proto;
@@ -178,11 +185,11 @@ int sfc_classify(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 	key.sport = c.sport;
 	key.dport = c.dport;
 	hit = bpf_map_lookup_elem(&sfc_class_cache, &key);
-	if (hit && hit->generation == g->generation)
+	if (hit && hit->generation == gen)
 		return hit->chain;
 
-	val.generation = g->generation;
-	val.chain = classify_scan(&c, g->generation & 1, port_id);
+	val.generation = gen;
+	val.chain = classify_scan(&c, gen & 1, list);
 	bpf_map_update_elem(&sfc_class_cache, &key, &val, BPF_ANY);
 	return val.chain;
 }

@@ -32,6 +32,11 @@
  * non-negative numbers, so the three ranges cannot collide.
  */
 #define SFC_CONTINUE	(-1000)
+/*
+ * A chain that branches (service graphs) is done; its packet goes on into
+ * one of the destination chains (lib/branch.h).
+ */
+#define SFC_BRANCH	(-1001)
 
 static __always_inline int sfc_drop(enum sfc_drop_reason reason)
 {

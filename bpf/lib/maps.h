@@ -59,10 +59,11 @@ struct {
 	__type(value, struct sfc_rule);
 } sfc_rules SEC(".maps");
 
-/* Per slot and source port: which slice of sfc_rules to scan. */
+/* Per slot and source port or branching chain: which slice of sfc_rules
+ * to scan. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SFC_SLOTS * SFC_MAX_PORTS);
+	__uint(max_entries, SFC_SLOTS * SFC_RULE_LISTS);
 	__type(key, __u32);
 	__type(value, struct sfc_rule_list);
 } sfc_rule_lists SEC(".maps");

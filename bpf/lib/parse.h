@@ -64,6 +64,28 @@ static __always_inline void *skb_data_meta(const struct __sk_buff *skb)
 }
 
 /*
+ * skb->mark, read and written straight through the context register, for
+ * the same reason: in a big function clang may compute &skb->mark once
+ * into another register, and every verifier refuses a store through a
+ * modified context pointer ("dereference of modified ctx ptr").
+ */
+static __always_inline __u32 skb_mark(const struct __sk_buff *skb)
+{
+	__u32 v;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(v) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, mark)));
+	return v;
+}
+
+static __always_inline void skb_set_mark(struct __sk_buff *skb, __u32 v)
+{
+	asm volatile("*(u32 *)(%0 + %1) = %2"
+		     : : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, mark)), "r"(v)
+		     : "memory");
+}
+
+/*
  * Returns a pointer to len bytes at off in the linear data, pulling them in
  * when the skb holds them elsewhere; NULL when the packet is shorter.
  */

@@ -16,6 +16,7 @@
 #include "lib/select.h"
 #include "lib/encap.h"
 #include "lib/trace.h"
+#include "lib/tunnel.h"
 
 /*
  * The unit test runner sets sfc_test_mode before load to learn where a
@@ -66,7 +67,7 @@ static __always_inline bool flow_equal(const struct sfc_flow *a,
 {
 	return a->generation == b->generation && a->chain == b->chain &&
 	       a->hop == b->hop && a->dir == b->dir &&
-	       a->src_ifindex == b->src_ifindex;
+	       a->src_ifindex == b->src_ifindex && a->src_key == b->src_key;
 }
 
 /* Writes only when something changed: most packets of a flow find their
@@ -111,6 +112,7 @@ struct steer_state {
 	__u8 pad[3];
 	__u32 mark_mask;	/* from sfc_global, for the steered mark */
 	__u32 mark_steer;
+	__u32 src_key;		/* source port on another host (src_ifindex 0) */
 };
 
 static __always_inline __u32 port_id_of_ifindex(__u32 ifindex)
@@ -158,6 +160,7 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 		.hop = st->hop,
 		.dir = st->dir,
 		.src_ifindex = st->src_ifindex,
+		.src_key = st->src_key,
 	};
 	int ret;
 
@@ -172,6 +175,50 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 	return redirect_to(target, 0);
 }
 
+/* The port key other hosts know the packet's source by, 0 none. */
+static __always_inline __u32 source_key(const struct steer_state *st)
+{
+	struct sfc_port_key k = { .ifindex = st->src_ifindex };
+	const struct sfc_port_val *v;
+
+	if (st->src_key)
+		return st->src_key;
+	v = bpf_map_lookup_elem(&sfc_ports, &k);
+	return v ? v->key : 0;
+}
+
+/*
+ * An instance on another host: into the Geneve device, with the hop
+ * (SPI, SI, direction) and the port to enter in the SFC context. The
+ * receiving host records where the packet comes back (tunnel_rx.h).
+ */
+static __always_inline int enter_remote_instance(struct __sk_buff *skb,
+						 const struct sfc_chain *chain,
+						 const struct sfc_pair *pair,
+						 const struct steer_state *st)
+{
+	__u32 dst = st->dir == SFC_DIR_FWD ? pair->ingress_ifindex :
+					     pair->egress_ifindex;
+	__u32 src = source_key(st);
+	struct sfc_tunnel_tx *tx = tunnel_tx();
+	int ifindex;
+
+	if (!src)	/* the far end could never send it back */
+		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	if (!tx)
+		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	geneve_ctx_fill(&tx->opt.ctx, chain->chain_id,
+			path_si(chain, st->hop, st->dir), st->dir,
+			SFC_GENEVE_F_HOP, src, dst);
+	ifindex = tunnel_encap(skb, dst, tx);
+	if (ifindex < 0)
+		return ifindex;
+	count_hop(st->chain, st->dir, st->hop, skb);
+	trace_note_hop(st->chain, st->hop, st->dir);
+	skb_set_mark(skb, skb_mark(skb) & ~st->mark_mask);	/* ours stay here */
+	return redirect_to((__u32)ifindex, 0);
+}
+
 /*
  * The same as a global (BPF-to-BPF) function: the verifier checks it once
  * instead of once per iteration of the hop loop (on 6.1, inlined, the
@@ -184,6 +231,8 @@ int sfc_enter_instance(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 {
 	if (!skb || !pkt || !chain || !pair || !st)
 		return sfc_drop(SFC_DROP_BAD_CHAIN);
+	if (pair->flags & SFC_PAIR_F_REMOTE)
+		return enter_remote_instance(skb, chain, pair, st);
 	return enter_instance(skb, pkt, chain, pair, st);
 }
 
@@ -237,25 +286,39 @@ static __always_inline bool advance_hop(const struct sfc_chain *chain,
 	return true;
 }
 
-static __always_inline int finish_chain(struct __sk_buff *skb,
-					const struct sfc_chain *chain,
-					const struct steer_state *st,
-					const struct sfc_global *g);
+static __always_inline int chain_done(struct __sk_buff *skb,
+				      const struct sfc_chain *chain,
+				      const struct steer_state *st,
+				      const struct sfc_global *g);
 
 /*
- * Steers the packet into hop st->hop, or past it: tap groups get a copy
- * and are passed; a group without a healthy instance is passed when it
- * fails open and drops the packet when it fails closed. Passing the last
- * hop finishes the chain.
+ * Steers the packet into hop st->hop of chain st->chain, or past it: tap
+ * groups get a copy and are passed; a group without a healthy instance is
+ * passed when it fails open and drops the packet when it fails closed.
+ * Passing the last hop finishes the chain (chain_done: SFC_BRANCH when
+ * a service graph goes on from there). past: the packet is back from hop
+ * st->hop, start after it.
+ *
+ * A global function: the verifier checks it once for all its callers,
+ * with its loop, instead of once per caller inlined; it adds one small
+ * frame between the entry point and sfc_enter_instance, which still fits
+ * the 512 bytes of stack the 6.1 verifier allows for the deepest chain of
+ * calls.
  */
-static __always_inline int steer_into_hop(struct __sk_buff *skb,
-					  const struct sfc_pkt *pkt,
-					  const struct sfc_chain *chain,
-					  struct steer_state *st,
-					  const struct sfc_global *g)
+__attribute__((noinline))
+int sfc_steer(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+	      const struct sfc_global *g, struct steer_state *st, __u32 past)
 {
+	const struct sfc_chain *chain;
 	int i;
 
+	if (!skb || !pkt || !g || !st)
+		return sfc_drop(SFC_DROP_BAD_CHAIN);
+	chain = chain_at(st->generation & 1, st->chain);
+	if (!chain || !chain->nr_hops || chain->generation != st->generation)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	if (past && !advance_hop(chain, st))
+		return chain_done(skb, chain, st, g);
 	for (i = 0; i < SFC_MAX_HOPS; i++) {
 		const struct sfc_ppg *ppg = ppg_of_hop(chain, st);
 		const struct sfc_pair *pair;
@@ -275,17 +338,70 @@ static __always_inline int steer_into_hop(struct __sk_buff *skb,
 							SFC_DROP_NO_INSTANCE);
 		}
 		if (!advance_hop(chain, st))
-			return finish_chain(skb, chain, st, g);
+			return chain_done(skb, chain, st, g);
 	}
 	return sfc_drop(SFC_DROP_BAD_CHAIN);
 }
 
+/* Into hop st->hop of the chain st names (chain: already checked). */
+static __always_inline int steer_into_hop(struct __sk_buff *skb,
+					  const struct sfc_pkt *pkt,
+					  const struct sfc_chain *chain,
+					  struct steer_state *st,
+					  const struct sfc_global *g)
+{
+	return sfc_steer(skb, pkt, g, st, 0);
+}
+
 /*
- * The chain is done: count it, then either hand the packet back to its
- * source port's ingress with the chain-done mark (so every bridge and
- * switch sees the source MAC on its own port), or, for routed hosts that
- * chose it, deliver it from where it is.
+ * The source port is on another host: the packet goes back there with
+ * the re-inject flag, and that host hands it to the source port's ingress
+ * (tunnel_rx.h), so its bridge and uplink learn the source MAC where it
+ * belongs. A global function: verified once, wherever chains end.
  */
+__attribute__((noinline))
+int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_chain *chain,
+			const struct steer_state *st, const struct sfc_global *g)
+{
+	struct sfc_tunnel_tx *tx = tunnel_tx();
+	int ifindex;
+
+	if (!skb || !chain || !st || !g)
+		return sfc_drop(SFC_DROP_UNSPEC);
+	if (!st->src_key)
+		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	if (!tx)
+		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	geneve_ctx_fill(&tx->opt.ctx, chain->chain_id, 0, st->dir,
+			SFC_GENEVE_F_CHAIN_DONE | SFC_GENEVE_F_REINJECT,
+			st->src_key, st->src_key);
+	ifindex = tunnel_encap(skb, st->src_key, tx);
+	if (ifindex < 0)
+		return ifindex;
+	skb_set_mark(skb, skb_mark(skb) & ~g->mark_mask);
+	return redirect_to((__u32)ifindex, 0);
+}
+
+/*
+ * The packet leaves the chains: either handed back to its source port's
+ * ingress with the chain-done mark (so every bridge and switch sees the
+ * source MAC on its own port), or, for routed hosts that chose it,
+ * delivered from where it is.
+ */
+static __always_inline int leave_chain(struct __sk_buff *skb,
+				       const struct sfc_chain *chain,
+				       const struct steer_state *st,
+				       const struct sfc_global *g)
+{
+	if (chain->flags & SFC_CHAIN_F_DIRECT)
+		return TC_ACT_OK;
+	if (!st->src_ifindex)
+		return sfc_leave_to_remote(skb, chain, st, g);
+	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_done;
+	return redirect_to(st->src_ifindex, BPF_F_INGRESS);
+}
+
+/* The chain is done: count it, then leave. */
 static __always_inline int finish_chain(struct __sk_buff *skb,
 					const struct sfc_chain *chain,
 					const struct steer_state *st,
@@ -293,10 +409,25 @@ static __always_inline int finish_chain(struct __sk_buff *skb,
 {
 	trace_note_hop(st->chain, SFC_HOP_DONE, st->dir);
 	count_hop(st->chain, st->dir, SFC_HOP_DONE, skb);
-	if (chain->flags & SFC_CHAIN_F_DIRECT)
-		return TC_ACT_OK;
-	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_done;
-	return redirect_to(st->src_ifindex, BPF_F_INGRESS);
+	return leave_chain(skb, chain, st, g);
+}
+
+/*
+ * Past the last hop: the chain is done. A chain that is a branching point
+ * of a service graph (forward direction) is counted done and returns
+ * SFC_BRANCH: the entry point picks the destination chain (branch.h), so
+ * no function here calls back into the steering.
+ */
+static __always_inline int chain_done(struct __sk_buff *skb,
+				      const struct sfc_chain *chain,
+				      const struct steer_state *st,
+				      const struct sfc_global *g)
+{
+	if (!(chain->flags & SFC_CHAIN_F_BRANCH) || st->dir != SFC_DIR_FWD)
+		return finish_chain(skb, chain, st, g);
+	trace_note_hop(st->chain, SFC_HOP_DONE, st->dir);
+	count_hop(st->chain, st->dir, SFC_HOP_DONE, skb);
+	return SFC_BRANCH;
 }
 
 #endif /* SFC_BPF_STEER_H */

@@ -279,6 +279,91 @@ static const struct script_case {
 	{ "port v9 dev h9; port-pair ppt ingress v9 egress v1o;"
 	  "port-pair-group gt port-pair ppt tap on",
 	  "port v1o is in tap group gt (port pair ppt) and in group g1 (port pair pp1): a port cannot be both" },
+	/* service graphs: c2 and three more chains (G), joined in graphs */
+#define G "flow-classifier fa protocol udp destination-port 2002;"	\
+	  "flow-classifier fb protocol udp destination-port 2003;"	\
+	  "flow-classifier fd protocol udp destination-port 2004;"	\
+	  "port-chain ca port-pair-group g2 flow-classifier fa;"	\
+	  "port-chain cb port-pair-group g2 flow-classifier fb;"	\
+	  "port-chain cd port-pair-group g2 flow-classifier fd;"
+	{ G "service-graph sg branching-point c2:ca,cb branching-point ca:cd "
+	  "branching-point cb:cd", NULL },
+	{ "service-graph sg", "service graph sg: missing branching-point" },
+	{ G "service-graph sg branching-point c2",
+	  "bad branching point 'c2': expected SRC:DST[,DST...]" },
+	{ G "service-graph sg branching-point c2:",
+	  "bad branching point 'c2:': expected SRC:DST[,DST...]" },
+	{ G "service-graph sg branching-point c2:nope",
+	  "service graph sg: branching-point: unknown port chain nope" },
+	{ G "service-graph sg branching-point ca:cb branching-point cb:cd "
+	  "branching-point cd:ca",
+	  "service graph sg has a cycle through port chain ca" },
+	{ G "service-graph sg branching-point ca:ca",
+	  "service graph sg: port chain ca branches to itself" },
+	{ G "service-graph sg branching-point ca:cb,cb",
+	  "service graph sg: port chain cb is a destination of ca twice" },
+	{ G "service-graph sg branching-point ca:cb;"
+	  "service-graph sh branching-point cb:cd",
+	  "port chain cb is in service graphs sg and sh: a chain may be in one graph only" },
+	{ G "service-graph sg branching-point c1:ca",
+	  "service graph sg: port chain c1 is symmetric: chains in a graph are forward only" },
+	{ G "port-chain ce port-pair-group g2; service-graph sg branching-point ca:ce",
+	  "service graph sg: destination port chain ce has no flow classifiers" },
+	{ G "port v8 dev h8; port-pair pp8 ingress v8 egress v8 correlation mpls;"
+	  "port-pair-group g8 port-pair pp8; flow-classifier fm protocol udp;"
+	  "port-chain cm port-pair-group g8 correlation mpls flow-classifier fm;"
+	  "service-graph sg branching-point ca:cm",
+	  "service graph sg: port chains ca and cm differ in correlation: a graph has one" },
+	{ G "flow-classifier fb protocol udp destination-port 2002;"
+	  "service-graph sg branching-point c2:ca,cb",
+	  "service graph sg: at branching point c2, port chains ca and cb classify the same traffic (flow classifiers fa and fb)" },
+#undef G
+	/* across hosts: remote ports, keys, the tunnel */
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port r2 remote 192.0.2.2 key 43 vni 7; port app1 key 41;"
+	  "port-pair ppr ingress r1 egress r2; port-pair-group g2 port-pair ppr",
+	  NULL },
+	{ "tunnel t0 dev gnv0 vni 0 option-class 65535 option-type 127", NULL },
+	{ "port r1 remote 192.0.2.2 key 42",
+	  "port r1 is remote: no tunnel to reach it (sfcctl tunnel add NAME dev DEV)" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2",
+	  "port r1: a remote port needs a key" },
+	{ "tunnel t0 dev gnv0; port r1 key 5",
+	  "port r1: missing dev (a device on this host) or remote" },
+	{ "tunnel t0 dev gnv0; port r1 dev h9 remote 192.0.2.2 key 5",
+	  "port r1: dev and remote both given" },
+	{ "port app1 vni 5", "port app1: vni is for remote ports" },
+	{ "tunnel t0 dev gnv0; port app1 key 5; port app2 key 5",
+	  "ports app1 and app2 have the same key 5" },
+	{ "tunnel t0 dev gnv0; tunnel t1 dev gnv1",
+	  "tunnels t0 and t1: a host has one tunnel" },
+	{ "tunnel t0 dev h1", "port app1: device h1 is tunnel t0's" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port r2 remote 192.0.2.3 key 43; port-pair ppr ingress r1 egress r2",
+	  "port pair ppr: ingress r1 and egress r2 are on different hosts" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port-pair ppr ingress r1 egress v3",
+	  "port pair ppr: ingress r1 and egress v3 are on different hosts" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port-pair ppr ingress r1 egress r1 correlation mpls",
+	  "port pair ppr: remote: its correlation is configured on the host it lives on" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port-pair ppr ingress r1 egress r1; port-pair-group gr port-pair ppr health-check on",
+	  "port pair group gr: health checks of remote pair ppr are not supported" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "port-pair ppr ingress r1 egress r1; port-pair-group gr port-pair ppr tap on",
+	  "port pair group gr: remote pair ppr in a tap group (not supported)" },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42;"
+	  "flow-classifier fc1 logical-source-port r1",
+	  "flow classifier fc1: logical-source-port r1 is remote: its own host classifies its traffic" },
+	{ "tunnel t0 dev gnv0 option-type 128", "bad number '128': expected 0..127" },
+	{ "tunnel t0 dev gnv0 option-class 65536",
+	  "bad number '65536': expected 0..65535" },
+	{ "tunnel t0 dev gnv0 vni 16777216",
+	  "bad number '16777216': expected 0..16777215" },
+	{ "port r1 remote 127.0.0.1 key 4",
+	  "bad address '127.0.0.1': not a unicast IPv4 address" },
+	{ "port r1 key 0", "bad number '0': expected 1..4294967295" },
 };
 
 static void test_scripts(void)
@@ -834,8 +919,110 @@ static void test_state(void)
 	TAP_CHECK(!system(cmd), "cleanup");
 }
 
+/* Remote ports and the tunnel: JSON names, defaults left out, round trip. */
+static const char remote_json[] =
+	"{ \"ports\": [\n"
+	"    { \"name\": \"app1\", \"device\": \"h1\", \"port_key\": 41 },\n"
+	"    { \"name\": \"app2\", \"remote_ip\": \"192.0.2.2\", \"port_key\": 42 },\n"
+	"    { \"name\": \"vnf\", \"remote_ip\": \"192.0.2.2\", \"port_key\": 43,\n"
+	"      \"vni\": 5000 } ],\n"
+	"  \"tunnels\": [ { \"name\": \"t0\", \"device\": \"gnv0\", \"vni\": 100,\n"
+	"      \"geneve_option\": { \"class\": 65521 } } ] }\n";
+
+static void test_remote(void)
+{
+	static const uint8_t ip[4] = { 192, 0, 2, 2 };
+	struct sfc_config c, back;
+	char *text = NULL, *again = NULL, err[512] = "";
+	const struct sfc_cfg_tunnel *t;
+
+	TAP_CHECK(!sfc_config_from_text(remote_json, strlen(remote_json), &c,
+					 err, sizeof(err)) &&
+		  !check(&c, err, sizeof(err)),
+		  "remote ports and a tunnel parse and validate%s%s",
+		  err[0] ? " # got: " : "", err);
+	t = c.tunnels.n ? &c.tunnels.v[0] : NULL;
+	TAP_CHECK(t && t->vni == 100 && t->opt_class == 0xfff1 &&
+		  t->opt_type == 1 && t->dstport == 6081,
+		  "tunnel: given values and defaults (type 1, dstport 6081)");
+	TAP_CHECK(c.ports.n == 3 && !sfc_cfg_port_is_remote(&c.ports.v[0]) &&
+		  c.ports.v[0].key == 41 && sfc_cfg_port_is_remote(&c.ports.v[1]) &&
+		  !memcmp(c.ports.v[1].remote, ip, 4) && c.ports.v[1].key == 42 &&
+		  !c.ports.v[1].dev[0] && c.ports.v[2].vni == 5000,
+		  "ports: local with key, remote with address, key and vni");
+	text = sfc_config_to_text(&c);
+	TAP_CHECK(text && !sfc_config_from_text(text, strlen(text), &back, err,
+						sizeof(err)) &&
+		  (again = sfc_config_to_text(&back)) && !strcmp(text, again),
+		  "export -> parse -> export is byte-identical%s%s",
+		  err[0] ? " # got: " : "", err);
+	TAP_CHECK(text && strstr(text, "\"remote_ip\": \"192.0.2.2\"") &&
+		  strstr(text, "\"port_key\": 42") && strstr(text, "\"class\": 65521") &&
+		  !strstr(text, "\"type\"") && !strstr(text, "\"dstport\"") &&
+		  !strstr(text, "\"device\": \"\"") && !strstr(text, "\"remote_ip\": \"0.0.0.0\""),
+		  "export: remote fields as given, defaults and empty fields left out");
+	free(text);
+	free(again);
+	sfc_config_free(&back);
+	sfc_config_free(&c);
+}
+
+/* A graph survives export and import, and holds its chains' groups. */
+static void test_graphs(void)
+{
+	static const char script[] =
+		"flow-classifier fa protocol udp destination-port 2002;"
+		"flow-classifier fb protocol udp destination-port 2003;"
+		"port-chain ca port-pair-group g2 flow-classifier fa;"
+		"port-chain cb port-pair-group g2 flow-classifier fb;"
+		"service-graph sg branching-point c2:ca,cb";
+	struct sfc_config c, back, next;
+	const struct sfc_cfg_graph *g;
+	char *text, *again, err[512];
+	bool src, dst;
+
+	load_good(&c);
+	err[0] = '\0';
+	TAP_CHECK(!apply_script(&c, script, err, sizeof(err)) &&
+		  !check(&c, err, sizeof(err)), "a graph c2 -> {ca, cb} is valid%s%s",
+		  err[0] ? " # got: " : "", err);
+	text = sfc_config_to_text(&c);
+	TAP_CHECK(text && strstr(text, "\"service_graphs\": [") &&
+		  strstr(text, "\"c2:ca\",") && strstr(text, "\"c2:cb\""),
+		  "exported as branching_points, one edge per string");
+	TAP_CHECK(text && !sfc_config_from_text(text, strlen(text), &back, err,
+						sizeof(err)),
+		  "the export parses back%s%s", err[0] ? " # got: " : "", err);
+	again = sfc_config_to_text(&back);
+	TAP_CHECK(again && !strcmp(text, again), "graph export round trip is identical");
+	g = sfc_cfg_graph_of(&back, "cb", &src, &dst);
+	TAP_CHECK(g && !strcmp(g->name, "sg") && !src && dst &&
+		  sfc_cfg_graph_of(&back, "c2", &src, &dst) && src && !dst &&
+		  !sfc_cfg_graph_of(&back, "c1", &src, &dst),
+		  "sfc_cfg_graph_of tells sources from destinations");
+
+	sfc_config_copy(&next, &c);
+	apply_script(&next, "port-chain ca port-pair-group g1", err, sizeof(err));
+	expect_rejected(check(&next, err, sizeof(err)) ?:
+			sfc_config_check_graph_change(&c, &next, err, sizeof(err)),
+			err, "port chain ca is used by service graph sg: its port pair groups cannot change",
+			"changing the groups of a chain in a graph");
+	sfc_config_free(&next);
+	sfc_config_copy(&next, &c);
+	apply_script(&next, "port-chain ca flow-classifier fa", err, sizeof(err));
+	TAP_CHECK(!sfc_config_check_graph_change(&c, &next, err, sizeof(err)),
+		  "other changes to a chain in a graph are fine");
+	sfc_config_free(&next);
+	free(text);
+	free(again);
+	sfc_config_free(&back);
+	sfc_config_free(&c);
+}
+
 int main(void)
 {
+	test_graphs();
+	test_remote();
 	test_good_and_round_trip();
 	test_scripts();
 	test_model_errors();

@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "dataplane.h"
 #include "maglev.h"
+#include "tunnel.h"
 #include "uapi/sfc_maps.h"
 
 /*
@@ -38,6 +39,7 @@ struct compile_ctx {
 	__u32 generation;	/* being built */
 	__u32 slot;
 	__u32 *ifindex;		/* per cfg->ports entry, 0: no device */
+	__u32 tunnel_ifindex;	/* the Geneve device, 0: no tunnel */
 	bool best_effort;	/* undoing: skip what cannot be done */
 	char *err;
 	size_t errlen;
@@ -78,6 +80,28 @@ static __u32 port_id(const struct sfc_config *cfg, const char *name)
 	return p ? p->id : 0;
 }
 
+/* The tunnel's Geneve device, created when missing (tunnel.h). */
+static int resolve_tunnel(struct compile_ctx *cc)
+{
+	const struct sfc_cfg_tunnel *t;
+	int ifindex = 0, err;
+
+	cc->tunnel_ifindex = 0;
+	if (!cc->cfg->tunnels.n)
+		return 0;
+	t = &cc->cfg->tunnels.v[0];
+	if (cc->best_effort) {	/* undoing: only what is there */
+		cc->tunnel_ifindex = if_nametoindex(t->dev);
+		return 0;
+	}
+	err = sfc_tunnel_ensure(t->dev, (uint16_t)t->dstport, &ifindex,
+				cc->err, cc->errlen);
+	if (err)
+		return err;
+	cc->tunnel_ifindex = (__u32)ifindex;
+	return 0;
+}
+
 static int resolve_devices(struct compile_ctx *cc)
 {
 	size_t i;
@@ -88,12 +112,14 @@ static int resolve_devices(struct compile_ctx *cc)
 	for (i = 0; i < cc->cfg->ports.n; i++) {
 		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
 
+		if (sfc_cfg_port_is_remote(p))
+			continue;	/* on another host: no device here */
 		cc->ifindex[i] = if_nametoindex(p->dev);
 		if (!cc->ifindex[i] && !cc->best_effort)
 			return fail(cc, -ENODEV, "port %s: no device %s",
 				    p->name, p->dev);
 	}
-	return 0;
+	return resolve_tunnel(cc);
 }
 
 /* Zeroes a per-CPU counter slot so a reused id starts from nothing. */
@@ -186,6 +212,7 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 		struct sfc_port_val v = {
 			.port_id = p->id,
 			.flags = port_flags(cc->cfg, p),
+			.key = p->key,
 		};
 
 		if (!k.ifindex)
@@ -218,10 +245,104 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 	return 0;
 }
 
+/*
+ * Port keys (every port with one, local or remote) and the tunnel: like
+ * ports, written before the switch; keys only the old configuration had
+ * go after it.
+ */
+static int write_port_keys(struct compile_ctx *cc)
+{
+	size_t i;
+
+	for (i = 0; i < cc->cfg->ports.n; i++) {
+		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
+		struct sfc_port_loc loc = { 0 };
+
+		if (!p->key)
+			continue;
+		if (sfc_cfg_port_is_remote(p)) {
+			memcpy(&loc.remote_ip, p->remote, 4);
+			loc.vni = p->vni;
+		} else if (cc->ifindex[i]) {
+			loc.ifindex = cc->ifindex[i];
+			loc.port_id = p->id;
+		} else {
+			continue;	/* best effort: device gone */
+		}
+		if (bpf_map_update_elem(cc->dp->port_keys_fd, &p->key, &loc, BPF_ANY))
+			return fail(cc, -errno, "port %s key: %s", p->name,
+				    strerror(errno));
+	}
+	return 0;
+}
+
+static int write_tunnel(struct compile_ctx *cc)
+{
+	const struct sfc_cfg_tunnel *t;
+	struct sfc_port_key k = { .ifindex = cc->tunnel_ifindex };
+	struct sfc_port_val v = { .flags = SFC_PORT_F_TUNNEL };
+	struct sfc_tunnel_cfg tc = { 0 };
+
+	if (!cc->tunnel_ifindex)
+		return 0;	/* none, or removed: cleared after the switch */
+	t = &cc->cfg->tunnels.v[0];
+	tc.ifindex = cc->tunnel_ifindex;
+	tc.vni = t->vni;
+	tc.opt_class = (__u16)t->opt_class;
+	tc.opt_type = (__u8)t->opt_type;
+	if (bpf_map_update_elem(cc->dp->ports_fd, &k, &v, BPF_ANY) ||
+	    map_write(cc->dp->tunnel_fd, 0, &tc))
+		return fail(cc, -errno, "tunnel %s: %s", t->name, strerror(errno));
+	return 0;
+}
+
+static int write_remote(struct compile_ctx *cc)
+{
+	int err = write_port_keys(cc);
+
+	return err ? err : write_tunnel(cc);
+}
+
+static bool new_has_key(const struct sfc_config *cfg, __u32 key)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ports.n; i++)
+		if (cfg->ports.v[i].key == key)
+			return true;
+	return false;
+}
+
+/* After the switch: keys and a tunnel only the old configuration had. */
+static void cleanup_remote(struct compile_ctx *cc)
+{
+	__u32 stale[SFC_MAX_PORTS], k, *prev = NULL;
+	struct sfc_tunnel_cfg none = { 0 };
+	int n = 0, i;
+
+	while (n < SFC_MAX_PORTS &&
+	       !bpf_map_get_next_key(cc->dp->port_keys_fd, prev, &k)) {
+		if (!new_has_key(cc->cfg, k))
+			stale[n++] = k;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(cc->dp->port_keys_fd, &stale[i]);
+	if (!cc->tunnel_ifindex)
+		map_write(cc->dp->tunnel_fd, 0, &none);
+}
+
 static int attach_devices(struct compile_ctx *cc)
 {
 	size_t i;
 	int err;
+
+	if (cc->tunnel_ifindex) {
+		err = sfc_dp_attach(cc->dp, (int)cc->tunnel_ifindex, false);
+		if (err)
+			return fail(cc, err, "attaching to tunnel device %s: %s",
+				    cc->cfg->tunnels.v[0].dev, strerror(-err));
+	}
 
 	for (i = 0; i < cc->cfg->ports.n; i++) {
 		if (!cc->ifindex[i])
@@ -245,6 +366,22 @@ static __u8 ppg_flags(const struct sfc_cfg_ppg *g)
 	       (g->asymmetric ? SFC_PPG_F_ASYMMETRIC : 0);
 }
 
+static __u32 port_key(const struct sfc_config *cfg, const char *name)
+{
+	const struct sfc_cfg_port *p = sfc_cfg_find_port(cfg, name);
+
+	return p ? p->key : 0;
+}
+
+/* Both ports of a pair are on one host (validated): the ingress says. */
+static bool pair_is_remote(const struct sfc_config *cfg,
+			   const struct sfc_cfg_pair *pp)
+{
+	const struct sfc_cfg_port *p = sfc_cfg_find_port(cfg, pp->ingress);
+
+	return p && sfc_cfg_port_is_remote(p);
+}
+
 /* A group as the data plane holds it, Maglev table included. */
 static int build_ppg(struct compile_ctx *cc, const struct sfc_cfg_ppg *g,
 		     struct sfc_ppg *v)
@@ -264,8 +401,15 @@ static int build_ppg(struct compile_ctx *cc, const struct sfc_cfg_ppg *g,
 		if (!pp)
 			return fail(cc, -EINVAL, "group %s: no pair %s",
 				    g->name, g->pairs[j]);
-		v->pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
-		v->pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
+		if (pair_is_remote(cc->cfg, pp)) {
+			/* On another host: its ports by key (tunnel.h). */
+			v->pairs[j].flags = SFC_PAIR_F_REMOTE;
+			v->pairs[j].ingress_ifindex = port_key(cc->cfg, pp->ingress);
+			v->pairs[j].egress_ifindex = port_key(cc->cfg, pp->egress);
+		} else {
+			v->pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
+			v->pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
+		}
 		v->pairs[j].weight = (__u16)(pp->weight ? pp->weight : 1);
 		v->pairs[j].correlation = (__u8)pp->correlation;
 		names[j] = pp->name;
@@ -306,9 +450,14 @@ static int write_ppgs(struct compile_ctx *cc)
 	return 0;
 }
 
-static __u8 chain_flags(const struct sfc_cfg_chain *c)
+static __u8 chain_flags(const struct sfc_config *cfg,
+			const struct sfc_cfg_chain *c)
 {
-	return (c->symmetric ? SFC_CHAIN_F_SYMMETRIC : 0) |
+	bool branches;
+
+	sfc_cfg_graph_of(cfg, c->name, &branches, NULL);
+	return (branches ? SFC_CHAIN_F_BRANCH : 0) |
+	       (c->symmetric ? SFC_CHAIN_F_SYMMETRIC : 0) |
 	       (c->end == SFC_END_DIRECT ? SFC_CHAIN_F_DIRECT : 0) |
 	       (c->mpls_encoding == SFC_MPLS_RFC8595 ? SFC_CHAIN_F_MPLS_RFC8595 : 0) |
 	       (c->nsh_md_type == 2 ? SFC_CHAIN_F_NSH_MD2 : 0) |
@@ -359,6 +508,36 @@ static int write_spis(struct compile_ctx *cc)
 	return 0;
 }
 
+/*
+ * (slot, chain id) -> chain for the inactive slot: a packet from another
+ * host names its chain by the chain id (SPI) all hosts agree on.
+ */
+static int write_chain_ids(struct compile_ctx *cc)
+{
+	struct sfc_spi_key k, stale[SFC_MAX_CHAINS], *prev = NULL;
+	int n = 0, i;
+	size_t c;
+
+	while (n < SFC_MAX_CHAINS &&
+	       !bpf_map_get_next_key(cc->dp->chain_ids_fd, prev, &k)) {
+		if (k.slot == cc->slot)
+			stale[n++] = k;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(cc->dp->chain_ids_fd, &stale[i]);
+	for (c = 0; c < cc->cfg->chains.n; c++) {
+		const struct sfc_cfg_chain *ch = &cc->cfg->chains.v[c];
+		struct sfc_spi_key key = { .slot = cc->slot, .spi = ch->chain_id };
+		struct sfc_spi_val v = { .chain = (__u16)ch->id };
+
+		if (bpf_map_update_elem(cc->dp->chain_ids_fd, &key, &v, BPF_ANY))
+			return fail(cc, -errno, "chain %s: chain id map: %s",
+				    ch->name, strerror(errno));
+	}
+	return 0;
+}
+
 static int write_chains(struct compile_ctx *cc, const struct sfc_config *old)
 {
 	struct sfc_chain zero = { 0 };
@@ -377,7 +556,7 @@ static int write_chains(struct compile_ctx *cc, const struct sfc_config *old)
 			.generation = cc->generation,
 			.chain_id = c->chain_id,
 			.nr_hops = (__u8)c->nr_ppgs,
-			.flags = chain_flags(c),
+			.flags = chain_flags(cc->cfg, c),
 			.correlation = (__u8)c->correlation,
 			.nsh_ttl = (__u8)(c->nsh_ttl ? c->nsh_ttl : SFC_NSH_TTL_DEFAULT),
 		};
@@ -479,15 +658,56 @@ static int by_list_then_rank(const void *a, const void *b)
 	return x->r.rank < y->r.rank ? -1 : x->r.rank > y->r.rank;
 }
 
+/*
+ * The rule lists a chain's classifiers go to: the source port's (or list
+ * 0) for a chain traffic enters from ports; for a destination chain of a
+ * service graph, the branch list of each of its source chains instead
+ * (logical source port ignored), and no port's. Returns how many lists
+ * and fills lists[] with SFC_BRANCH_LIST values (0 entries: port lists).
+ */
+static int branch_lists_of(const struct sfc_config *cfg,
+			   const struct sfc_cfg_chain *c,
+			   __u32 lists[SFC_MAX_GRAPH_EDGES])
+{
+	const struct sfc_cfg_graph *g;
+	const struct sfc_cfg_chain *src;
+	bool is_dst;
+	int e, n = 0;
+
+	g = sfc_cfg_graph_of(cfg, c->name, NULL, &is_dst);
+	if (!g || !is_dst)
+		return 0;
+	for (e = 0; e < g->nr_edges; e++) {
+		if (strcmp(g->edges[2 * e + 1], c->name))
+			continue;
+		src = sfc_cfg_find_chain(cfg, g->edges[2 * e]);
+		if (src)
+			lists[n++] = SFC_BRANCH_LIST(src->id);
+	}
+	return n;
+}
+
+static size_t rules_of(const struct sfc_config *cfg)
+{
+	__u32 lists[SFC_MAX_GRAPH_EDGES];
+	size_t i, total = 0;
+	int n;
+
+	for (i = 0; i < cfg->chains.n; i++) {
+		n = branch_lists_of(cfg, &cfg->chains.v[i], lists);
+		total += (size_t)cfg->chains.v[i].nr_fcs * (size_t)(n ? n : 1);
+	}
+	return total;
+}
+
 static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
 			 size_t *count)
 {
+	__u32 branch[SFC_MAX_GRAPH_EDGES];
 	struct pending_rule *rules;
-	size_t i, n = 0, total = 0;
-	int j;
+	size_t i, n = 0, total = rules_of(cc->cfg);
+	int j, b, nb;
 
-	for (i = 0; i < cc->cfg->chains.n; i++)
-		total += (size_t)cc->cfg->chains.v[i].nr_fcs;
 	if (total > SFC_MAX_RULES)
 		return fail(cc, -E2BIG, "%zu classifier rules: the data plane holds %d",
 			    total, SFC_MAX_RULES);
@@ -497,18 +717,25 @@ static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
 	for (i = 0; i < cc->cfg->chains.n; i++) {
 		const struct sfc_cfg_chain *c = &cc->cfg->chains.v[i];
 
+		nb = branch_lists_of(cc->cfg, c, branch);
 		for (j = 0; j < c->nr_fcs; j++) {
 			const struct sfc_cfg_fc *fc = sfc_cfg_find_fc(cc->cfg, c->fcs[j]);
-			struct pending_rule *p = &rules[n];
 
-			if (!fc || sfc_compile_rule(cc->cfg, fc, c->id, &p->r, &p->list)) {
-				free(rules);
-				return fail(cc, -EINVAL, "chain %s: bad classifier %s",
-					    c->name, c->fcs[j]);
+			for (b = 0; b < (nb ? nb : 1); b++) {
+				struct pending_rule *p = &rules[n];
+
+				if (!fc || sfc_compile_rule(cc->cfg, fc, c->id, &p->r,
+							    &p->list)) {
+					free(rules);
+					return fail(cc, -EINVAL, "chain %s: bad classifier %s",
+						    c->name, c->fcs[j]);
+				}
+				if (nb)
+					p->list = branch[b];
+				p->priority = fc->priority;
+				p->name = fc->name;
+				n++;
 			}
-			p->priority = fc->priority;
-			p->name = fc->name;
-			n++;
 		}
 	}
 	qsort(rules, n, sizeof(*rules), by_priority);
@@ -522,11 +749,12 @@ static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
 
 /*
  * Rules go to the inactive slot as one contiguous run per list (list 0:
- * any source port; list N: port id N), each run in rank order.
+ * any source port; list N: port id N; SFC_BRANCH_LIST(c): the end of
+ * chain c in a service graph), each run in rank order.
  */
 static int write_rules(struct compile_ctx *cc, bool *uses_dst_ports)
 {
-	struct sfc_rule_list lists[SFC_MAX_PORTS] = { 0 };
+	struct sfc_rule_list lists[SFC_RULE_LISTS] = { 0 };
 	__u32 base = cc->slot * SFC_MAX_RULES, l;
 	struct pending_rule *rules = NULL;
 	size_t n = 0, i;
@@ -550,8 +778,8 @@ static int write_rules(struct compile_ctx *cc, bool *uses_dst_ports)
 	free(rules);
 	if (err)
 		return fail(cc, err, "writing rules: %s", strerror(-err));
-	for (l = 0; l < SFC_MAX_PORTS; l++) {
-		err = map_write(cc->dp->rule_lists_fd, cc->slot * SFC_MAX_PORTS + l,
+	for (l = 0; l < SFC_RULE_LISTS; l++) {
+		err = map_write(cc->dp->rule_lists_fd, cc->slot * SFC_RULE_LISTS + l,
 				&lists[l]);
 		if (err)
 			return fail(cc, err, "writing rule lists: %s", strerror(-err));
@@ -609,6 +837,9 @@ static int switch_generation(struct compile_ctx *cc, struct sfc_global *g,
 static bool new_has_ifindex(const struct compile_ctx *cc, __u32 ifindex)
 {
 	size_t i;
+
+	if (ifindex && ifindex == cc->tunnel_ifindex)
+		return true;
 
 	for (i = 0; i < cc->cfg->ports.n; i++)
 		if (cc->ifindex[i] == ifindex)
@@ -680,6 +911,7 @@ static void cleanup_after_switch(struct compile_ctx *cc, struct sfc_global *g,
 
 	cleanup_ports(cc);
 	cleanup_macs(cc);
+	cleanup_remote(cc);
 	if (!uses_dst_ports && (g->flags & SFC_GLOBAL_F_DST_PORTS)) {
 		g->flags &= ~SFC_GLOBAL_F_DST_PORTS;
 		bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY);
@@ -701,9 +933,11 @@ static void undo_stage(struct compile_ctx *failed, const struct sfc_config *old)
 
 	if (!resolve_devices(&cc)) {
 		write_ports(&cc, old);
+		write_remote(&cc);
 		attach_devices(&cc);
 		cleanup_ports(&cc);
 		cleanup_macs(&cc);
+		cleanup_remote(&cc);
 	}
 	free(cc.ifindex);
 }
@@ -716,6 +950,8 @@ static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 	if (!err)
 		err = write_ports(cc, old);
 	if (!err)
+		err = write_remote(cc);
+	if (!err)
 		err = attach_devices(cc);
 	if (!err)
 		err = write_ppgs(cc);
@@ -725,6 +961,8 @@ static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 		err = write_rules(cc, uses_dst_ports);
 	if (!err)
 		err = write_spis(cc);
+	if (!err)
+		err = write_chain_ids(cc);
 	return err;
 }
 
@@ -825,6 +1063,8 @@ int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
 	if (!ret)
 		ret = write_ports(&cc, old);
 	if (!ret)
+		ret = write_remote(&cc);
+	if (!ret)
 		ret = attach_devices(&cc);
 	if (!ret && save) {
 		new->generation = cc.generation;
@@ -838,6 +1078,7 @@ int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
 		new->generation = cc.generation;
 		cleanup_ports(&cc);
 		cleanup_macs(&cc);
+		cleanup_remote(&cc);
 	}
 	free(cc.ifindex);
 	sfc_dp_close(&dp);

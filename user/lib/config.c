@@ -24,7 +24,9 @@
 	X(SFC_KIND_PAIR, pairs)			\
 	X(SFC_KIND_PPG, ppgs)			\
 	X(SFC_KIND_FC, fcs)			\
-	X(SFC_KIND_CHAIN, chains)
+	X(SFC_KIND_CHAIN, chains)		\
+	X(SFC_KIND_TUNNEL, tunnels)		\
+	X(SFC_KIND_GRAPH, graphs)
 
 /* A kind's vector with its element type forgotten. */
 struct vec {
@@ -565,6 +567,7 @@ static int check_unique(const struct sfc_config *c, char *err, size_t errlen)
 	} unique[] = {
 		{ SFC_KIND_PORT, "device" },
 		{ SFC_KIND_PORT, "mac" },	/* sfc_macs maps it to one port */
+		{ SFC_KIND_PORT, "port_key" },	/* names one port on all hosts */
 		{ SFC_KIND_PORT, "id" },
 		{ SFC_KIND_PPG, "id" },
 		{ SFC_KIND_CHAIN, "id" },
@@ -1062,8 +1065,9 @@ int sfc_config_validate(const struct sfc_config *c, char *err, size_t errlen)
 	static int (*const checks[])(const struct sfc_config *, char *,
 				     size_t) = {
 		check_limits, check_names, check_attrs, check_unique,
-		check_refs, check_groups, check_classifiers, check_chains,
-		check_correlation,
+		check_refs, sfc_config_check_remote, check_groups,
+		check_classifiers, check_chains, check_correlation,
+		sfc_config_check_graphs,
 	};
 	size_t i;
 

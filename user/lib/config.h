@@ -37,10 +37,16 @@ enum sfc_chain_end {
 
 struct sfc_cfg_port {
 	char name[SFC_NAME_MAX];
-	char dev[IF_NAMESIZE];	/* host-side device */
+	char dev[IF_NAMESIZE];	/* host-side device; "" for a remote port */
 	bool has_mac;
 	uint8_t mac[6];		/* the workload's MAC (logical dst port match) */
 	uint32_t id;		/* 1..SFC_MAX_PORTS-1, stable; 0 = unassigned */
+	/* Across hosts (tunnel): a remote port lives on the host at remote
+	 * (underlay IPv4, network order; 0.0.0.0: a local port). Every host
+	 * names a port by the same key; vni 0 is the tunnel's. */
+	uint8_t remote[4];
+	uint32_t key;		/* 0: none (a local port no other host names) */
+	uint32_t vni;
 };
 
 struct sfc_cfg_pair {
@@ -111,6 +117,66 @@ struct sfc_cfg_chain {
 	uint32_t id;		/* 1..SFC_MAX_CHAINS-1, stable; 0 = unassigned */
 };
 
+/*
+ * This host's Geneve tunnel (at most one): the device, created in
+ * external (collect_md) mode when missing, the default VNI of remote
+ * ports, and the SFC context option's class and type.
+ */
+struct sfc_cfg_tunnel {
+	char name[SFC_NAME_MAX];
+	char dev[IF_NAMESIZE];
+	uint32_t vni;		/* 0..0xffffff, default 1 */
+	uint32_t dstport;	/* UDP port of a device sfcctl creates, 6081 */
+	uint32_t opt_class;	/* default 0xfff0 (experimental range) */
+	uint32_t opt_type;	/* 0..127, default 1 */
+};
+
+#define SFC_TUNNEL_VNI_DEFAULT		1
+#define SFC_TUNNEL_DSTPORT_DEFAULT	6081
+
+struct sfc_config;
+
+/* A port on another host (remote set). */
+bool sfc_cfg_port_is_remote(const struct sfc_cfg_port *p);
+/* The rules of remote ports and the tunnel (config_remote.c), part of
+ * sfc_config_validate. */
+int sfc_config_check_remote(const struct sfc_config *c, char *err,
+			    size_t errlen);
+
+/*
+ * A service graph (networking-sfc): at the end of a source chain, traffic
+ * goes on into whichever of its destination chains' classifiers match.
+ * Edges are stored flat: edges[2i] is the source chain of edge i,
+ * edges[2i + 1] its destination.
+ */
+#define SFC_MAX_GRAPH_EDGES	64
+
+struct sfc_cfg_graph {
+	char name[SFC_NAME_MAX];
+	int nr_edges;
+	char edges[2 * SFC_MAX_GRAPH_EDGES][SFC_NAME_MAX];
+};
+
+/*
+ * The rules of service graphs (config_graph.c), part of
+ * sfc_config_validate: no cycles, a chain in one graph at most, an edge
+ * once, one correlation per graph, no symmetric chain in a graph,
+ * distinct classification at each branching point.
+ */
+int sfc_config_check_graphs(const struct sfc_config *c, char *err,
+			    size_t errlen);
+/*
+ * What a change may not do to graphs (sfc_txn_commit): a chain in a graph
+ * before and after keeps its port pair groups.
+ */
+int sfc_config_check_graph_change(const struct sfc_config *old,
+				  const struct sfc_config *new, char *err,
+				  size_t errlen);
+/* The graph chain c belongs to, or NULL; *is_dst: some edge ends at it. */
+const struct sfc_cfg_graph *sfc_cfg_graph_of(const struct sfc_config *c,
+					     const char *chain, bool *is_src,
+					     bool *is_dst);
+
 enum { SFC_MPLS_SINGLE = 0, SFC_MPLS_RFC8595 };
 enum { SFC_NSH_NEXT_ETHERNET = 0, SFC_NSH_NEXT_IP };
 #define SFC_CHAIN_NSH_TTL_DEFAULT	63
@@ -125,6 +191,8 @@ struct sfc_config {
 	SFC_VEC(struct sfc_cfg_ppg) ppgs;
 	SFC_VEC(struct sfc_cfg_fc) fcs;
 	SFC_VEC(struct sfc_cfg_chain) chains;
+	SFC_VEC(struct sfc_cfg_tunnel) tunnels;	/* 0 or 1 */
+	SFC_VEC(struct sfc_cfg_graph) graphs;
 	/*
 	 * Name lookups (sfc_cfg_find_*): a hash index per kind, built on the
 	 * first lookup after a change and dropped by sfc_cfg_add/remove and

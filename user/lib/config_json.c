@@ -78,9 +78,9 @@ struct json_object *sfc_res_to_json(enum sfc_kind k, const void *res)
 			       json_object_new_string(sfc_res_name(res)));
 	for (a = ki->attrs; a < ki->attrs + ki->nr_attrs; a++) {
 		n = sfc_attr_count(a, res);
-		if (!a->key || (!n && a->type != SFC_ATTR_REFS))
+		if (!a->key || (!n && !sfc_attr_is_list(a)))
 			continue;
-		if (a->type != SFC_ATTR_REFS) {
+		if (!sfc_attr_is_list(a)) {
 			json_object_object_add(group_of(obj, a->group), a->key,
 					       value_to_json(a, res, 0));
 			continue;
@@ -271,7 +271,7 @@ static int read_members(struct reader *r, const char *path, enum sfc_kind k,
 			a = sfc_attr_by_key(k, group, key);
 			if (!a)
 				return fail_at(r, sub, "unknown key");
-			ret = a->type == SFC_ATTR_REFS ?
+			ret = sfc_attr_is_list(a) ?
 				read_list(r, sub, a, res, v) :
 				read_scalar(r, sub, a, res, v);
 		}

@@ -14,6 +14,7 @@
 
 #include "config_schema.h"
 #include "uapi/sfc_maps.h"
+#include "uapi/sfc_genl.h"
 
 #define FIELD(res, off, type)	((type *)((char *)(res) + (off)))
 #define CFIELD(res, off, type)	((const type *)((const char *)(res) + (off)))
@@ -79,13 +80,54 @@ static const struct sfc_enum_name protocol_names[] = {
 #define FC_F(f)		offsetof(struct sfc_cfg_fc, f)
 #define CHAIN_F(f)	offsetof(struct sfc_cfg_chain, f)
 
+/* dev or remote: which one is checked with the whole configuration. */
 static const struct sfc_attr port_attrs[] = {
 	{ .word = "dev", .key = "device", .type = SFC_ATTR_DEV,
-	  .flags = SFC_ATTR_REQUIRED, .off = PORT_F(dev) },
+	  .off = PORT_F(dev) },
 	{ .word = "mac", .key = "mac", .type = SFC_ATTR_MAC,
 	  .off = PORT_F(mac), .aux = PORT_F(has_mac) },
+	{ .word = "remote", .key = "remote_ip", .type = SFC_ATTR_IPV4,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(remote) },
+	{ .word = "key", .key = "port_key", .type = SFC_ATTR_U32,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(key), .min = 1,
+	  .max = UINT32_MAX },
+	{ .word = "vni", .key = "vni", .type = SFC_ATTR_U32,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(vni), .min = 1,
+	  .max = 0xffffff },
 	ID_ATTR(struct sfc_cfg_port, SFC_MAX_PORTS - 1),
 };
+
+#define TUNNEL_F(f)	offsetof(struct sfc_cfg_tunnel, f)
+#define GENEVE_OPTION	"geneve_option"
+
+static const struct sfc_attr tunnel_attrs[] = {
+	{ .word = "dev", .key = "device", .type = SFC_ATTR_DEV,
+	  .flags = SFC_ATTR_REQUIRED, .off = TUNNEL_F(dev) },
+	{ .word = "vni", .key = "vni", .type = SFC_ATTR_U32,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = TUNNEL_F(vni), .max = 0xffffff,
+	  .def = SFC_TUNNEL_VNI_DEFAULT },
+	{ .word = "dstport", .key = "dstport", .type = SFC_ATTR_U32,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = TUNNEL_F(dstport), .min = 1,
+	  .max = UINT16_MAX, .def = SFC_TUNNEL_DSTPORT_DEFAULT },
+	{ .word = "option-class", .key = "class", .group = GENEVE_OPTION,
+	  .type = SFC_ATTR_U32, .flags = SFC_ATTR_OMIT_DEFAULT,
+	  .off = TUNNEL_F(opt_class), .max = UINT16_MAX,
+	  .def = SFC_GENEVE_CLASS_DEFAULT },
+	{ .word = "option-type", .key = "type", .group = GENEVE_OPTION,
+	  .type = SFC_ATTR_U32, .flags = SFC_ATTR_OMIT_DEFAULT,
+	  .off = TUNNEL_F(opt_type), .max = 0x7f,
+	  .def = SFC_GENEVE_TYPE_DEFAULT },
+};
+
+static void tunnel_init(void *res)
+{
+	struct sfc_cfg_tunnel *t = res;
+
+	t->vni = SFC_TUNNEL_VNI_DEFAULT;
+	t->dstport = SFC_TUNNEL_DSTPORT_DEFAULT;
+	t->opt_class = SFC_GENEVE_CLASS_DEFAULT;
+	t->opt_type = SFC_GENEVE_TYPE_DEFAULT;
+}
 
 #define SF_PARAMS "service_function_parameters"
 
@@ -218,6 +260,16 @@ static const struct sfc_attr chain_attrs[] = {
 	ID_ATTR(struct sfc_cfg_chain, SFC_MAX_CHAINS - 1),
 };
 
+#define GRAPH_F(f)	offsetof(struct sfc_cfg_graph, f)
+
+static const struct sfc_attr graph_attrs[] = {
+	{ .word = "branching-point", .key = "branching_points",
+	  .type = SFC_ATTR_EDGES, .flags = SFC_ATTR_REQUIRED,
+	  .off = GRAPH_F(edges), .aux = GRAPH_F(nr_edges),
+	  .max = SFC_MAX_GRAPH_EDGES, .ref = SFC_KIND_CHAIN,
+	  .meta = "SRC:DST[,DST...]" },
+};
+
 static void chain_init(void *res)
 {
 	struct sfc_cfg_chain *c = res;
@@ -298,6 +350,13 @@ static const struct sfc_kind_info kinds[SFC_KIND__MAX] = {
 			     "port_chains", "CHAIN",
 			     sizeof(struct sfc_cfg_chain), chain_init,
 			     ATTRS(chain_attrs) },
+	[SFC_KIND_TUNNEL] = { "tunnel", "tunnel", "tunnels", "tunnels",
+			      "TUNNEL", sizeof(struct sfc_cfg_tunnel),
+			      tunnel_init, ATTRS(tunnel_attrs) },
+	[SFC_KIND_GRAPH] = { "service-graph", "service graph",
+			     "service graphs", "service_graphs", "GRAPH",
+			     sizeof(struct sfc_cfg_graph), NULL,
+			     ATTRS(graph_attrs) },
 };
 
 const struct sfc_kind_info *sfc_kind_info(enum sfc_kind k)
@@ -449,6 +508,43 @@ static int parse_ref_list(const struct sfc_attr *a, void *res,
 	return 0;
 }
 
+/*
+ * "SRC:DST[,DST...]": one edge per destination, appended all or none (a
+ * bad name anywhere leaves the graph as it was).
+ */
+static int parse_edges(const struct sfc_attr *a, void *res, const char *val,
+		       char *err, size_t errlen)
+{
+	int *count = FIELD(res, a->aux, int);
+	char (*edges)[SFC_NAME_MAX] = (void *)FIELD(res, a->off, char);
+	char buf[SFC_VALUE_MAX * 8], *colon, *dst, *save = NULL;
+	int n = *count;
+
+	if (snprintf(buf, sizeof(buf), "%s", val) >= (int)sizeof(buf))
+		return sfc_errf(err, errlen, "value too long");
+	colon = strchr(buf, ':');
+	if (!colon || colon == buf || !colon[1])
+		return sfc_errf(err, errlen,
+				"bad branching point '%s': expected SRC:DST[,DST...]",
+				val);
+	*colon = '\0';
+	for (dst = strtok_r(colon + 1, ",", &save); dst;
+	     dst = strtok_r(NULL, ",", &save)) {
+		if (n < 0 || (uint32_t)n >= a->max)
+			return sfc_errf(err, errlen, "too many edges: at most %u",
+					a->max);
+		if (sfc_copy_name(edges[2 * n], buf, err, errlen) ||
+		    sfc_copy_name(edges[2 * n + 1], dst, err, errlen))
+			return -EINVAL;
+		n++;
+	}
+	if (n == *count)
+		return sfc_errf(err, errlen,
+				"bad branching point '%s': no destination chain", val);
+	*count = n;
+	return 0;
+}
+
 /* As the kernel's dev_valid_name(). */
 static int parse_dev(char *dev, const char *val, char *err, size_t errlen)
 {
@@ -589,6 +685,8 @@ int sfc_attr_parse(const struct sfc_attr *a, void *res, const char *val,
 		return sfc_copy_name(FIELD(res, a->off, char), val, err, errlen);
 	case SFC_ATTR_REFS:
 		return parse_ref_list(a, res, val, err, errlen);
+	case SFC_ATTR_EDGES:
+		return parse_edges(a, res, val, err, errlen);
 	case SFC_ATTR_DEV:
 		return parse_dev(FIELD(res, a->off, char), val, err, errlen);
 	case SFC_ATTR_MAC:
@@ -683,6 +781,10 @@ int sfc_attr_format(const struct sfc_attr *a, const void *res, size_t i,
 	case SFC_ATTR_REF:
 	case SFC_ATTR_REFS:
 		return put_string(buf, len, ref_name(a, res, i), SFC_NAME_MAX);
+	case SFC_ATTR_EDGES:
+		return put(buf, len, "%.*s:%.*s", SFC_NAME_MAX,
+			   ref_name(a, res, 2 * i), SFC_NAME_MAX,
+			   ref_name(a, res, 2 * i + 1));
 	case SFC_ATTR_DEV:
 		return put_string(buf, len, CFIELD(res, a->off, char),
 				  IF_NAMESIZE);
@@ -725,6 +827,7 @@ size_t sfc_attr_count(const struct sfc_attr *a, const void *res)
 	case SFC_ATTR_DEV:
 		return *CFIELD(res, a->off, char) != '\0';
 	case SFC_ATTR_REFS:
+	case SFC_ATTR_EDGES:
 		n = *CFIELD(res, a->aux, int);
 		return n > 0 ? (size_t)n : 0;
 	case SFC_ATTR_MAC:
@@ -752,7 +855,7 @@ size_t sfc_attr_count(const struct sfc_attr *a, const void *res)
 
 void sfc_attr_clear(const struct sfc_attr *a, void *res)
 {
-	if (a->type == SFC_ATTR_REFS)
+	if (sfc_attr_is_list(a))
 		*FIELD(res, a->aux, int) = 0;
 }
 
@@ -763,6 +866,8 @@ union any_resource {
 	struct sfc_cfg_ppg ppg;
 	struct sfc_cfg_fc fc;
 	struct sfc_cfg_chain chain;
+	struct sfc_cfg_tunnel tunnel;
+	struct sfc_cfg_graph graph;
 };
 
 /*
@@ -779,7 +884,7 @@ int sfc_attr_check(const struct sfc_attr *a, const void *res,
 	size_t i, n = sfc_attr_count(a, res);
 	int ret = 0;
 
-	if (a->type == SFC_ATTR_REFS && n > a->max)
+	if (sfc_attr_is_list(a) && n > a->max)
 		return sfc_errf(err, errlen, "%s: %zu entries (max %u)", what, n,
 				a->max);
 	scratch = calloc(1, sizeof(*scratch));
@@ -808,7 +913,7 @@ void sfc_attr_metavar(const struct sfc_attr *a, char *buf, size_t len)
 
 	if (a->meta) {
 		snprintf(buf, len, "%s", a->meta);
-	} else if (a->type == SFC_ATTR_REF || a->type == SFC_ATTR_REFS) {
+	} else if (a->type == SFC_ATTR_REF || sfc_attr_is_list(a)) {
 		snprintf(buf, len, "%s", kinds[a->ref].metavar);
 	} else if (a->type == SFC_ATTR_ENUM || a->type == SFC_ATTR_PROTO) {
 		join_names(a->names, " | ", " | ", names, sizeof(names));
@@ -828,11 +933,13 @@ static int ref_of(const struct sfc_config *c, enum sfc_kind k, size_t i,
 	int ret;
 
 	for (a = kinds[k].attrs; a < kinds[k].attrs + kinds[k].nr_attrs; a++) {
-		if (a->type != SFC_ATTR_REF && a->type != SFC_ATTR_REFS)
+		if (a->type != SFC_ATTR_REF && !sfc_attr_is_list(a))
 			continue;
 		n = sfc_attr_count(a, res);
-		if (a->type == SFC_ATTR_REFS && n > a->max)
+		if (sfc_attr_is_list(a) && n > a->max)
 			n = a->max;	/* validation reports it */
+		if (a->type == SFC_ATTR_EDGES)
+			n *= 2;		/* both ends of each edge */
 		for (j = 0; j < n; j++) {
 			struct sfc_ref r = { k, res, a, ref_name(a, res, j) };
 

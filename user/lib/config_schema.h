@@ -24,6 +24,8 @@ enum sfc_kind {
 	SFC_KIND_PPG,
 	SFC_KIND_FC,
 	SFC_KIND_CHAIN,
+	SFC_KIND_TUNNEL,
+	SFC_KIND_GRAPH,
 	SFC_KIND__MAX,
 };
 
@@ -42,6 +44,9 @@ enum sfc_attr_type {
 	SFC_ATTR_BOOL,		/* bool: on|off on the command line */
 	SFC_ATTR_IPV4,		/* uint8_t[4], network order: a unicast address */
 	SFC_ATTR_LB_FIELDS,	/* uint32_t SFC_LB_*: "ip_src&ip_dst" (config.h) */
+	SFC_ATTR_EDGES,		/* graph edges: char[2 * max][SFC_NAME_MAX],
+				 * int count at aux; a value is "SRC:DST",
+				 * parse also takes "SRC:DST1,DST2" */
 };
 
 #define SFC_ATTR_REQUIRED	(1u << 0)	/* "add" needs it */
@@ -158,6 +163,11 @@ int sfc_attr_format(const struct sfc_attr *a, const void *res, size_t i,
 size_t sfc_attr_count(const struct sfc_attr *a, const void *res);
 /* Empties a REFS list (a list given again replaces the old one). */
 void sfc_attr_clear(const struct sfc_attr *a, void *res);
+/* Whether the attribute holds a list (REFS, EDGES): given many times. */
+static inline bool sfc_attr_is_list(const struct sfc_attr *a)
+{
+	return a->type == SFC_ATTR_REFS || a->type == SFC_ATTR_EDGES;
+}
 /* Whether the value is one parse would accept (see sfc_config_validate). */
 int sfc_attr_check(const struct sfc_attr *a, const void *res,
 		   char *err, size_t errlen);

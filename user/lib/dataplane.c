@@ -15,6 +15,7 @@
 
 #include "dataplane.h"
 #include "sfc_tc.skel.h"
+#include "uapi/sfc_geneve.h"
 
 static int pin_path(char *buf, size_t len, const char *root, const char *name)
 {
@@ -119,6 +120,9 @@ static int load_and_pin(const char *root)
 	skel = sfc_tc__open();
 	if (!skel)
 		return -errno;
+	/* The sfc_geneve module's kfuncs, or the BPF-only Geneve option path
+	 * (bpf/lib/tunnel.h): decided now, for this load. */
+	skel->rodata->sfc_geneve_kfuncs = access(SFC_GENEVE_MODULE_BTF, F_OK) == 0;
 	bpf_object__for_each_map(map, skel->obj) {
 		/* .rodata/.bss belong to one load of the program: not shared. */
 		if (strchr(bpf_map__name(map), '.'))
@@ -182,11 +186,14 @@ struct pin_slot {
 	{ SFC_MAP_TRACE, &(dp)->trace_fd },				\
 	{ SFC_MAP_TRACE_CFG, &(dp)->trace_cfg_fd },			\
 	{ SFC_MAP_TRACE_CTX, &(dp)->trace_ctx_fd },			\
+	{ SFC_MAP_PORT_KEYS, &(dp)->port_keys_fd },			\
+	{ SFC_MAP_TUNNEL, &(dp)->tunnel_fd },				\
+	{ SFC_MAP_CHAIN_IDS, &(dp)->chain_ids_fd },			\
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 	{ SFC_PROG_XDP_POP, &(dp)->xdp_prog_fd },			\
 }
-#define NR_PINS 22
+#define NR_PINS 25
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

@@ -79,6 +79,31 @@ static void prune_chains(struct sfc_config *c)
 	}
 }
 
+/* Graph edges whose chains are gone (or left without classifiers to
+ * enter the destination by) are left out; so are graphs left empty. */
+static void prune_graphs(struct sfc_config *c)
+{
+	struct sfc_cfg_graph *g;
+	const struct sfc_cfg_chain *dst;
+	size_t i;
+	int e, n;
+
+	for (i = 0; i < c->graphs.n; i++) {
+		g = &c->graphs.v[i];
+		for (e = n = 0; e < g->nr_edges; e++) {
+			dst = sfc_cfg_find_chain(c, g->edges[2 * e + 1]);
+			if (!sfc_cfg_find_chain(c, g->edges[2 * e]) || !dst ||
+			    !dst->nr_fcs)
+				continue;
+			memmove(g->edges[2 * n], g->edges[2 * e], 2 * SFC_NAME_MAX);
+			n++;
+		}
+		g->nr_edges = n;
+		if (!n)
+			remove_at(c, SFC_KIND_GRAPH, &i);
+	}
+}
+
 int sfc_config_active(const struct sfc_config *c, struct sfc_config *active)
 {
 	int ret = sfc_config_copy(active, c);
@@ -90,6 +115,7 @@ int sfc_config_active(const struct sfc_config *c, struct sfc_config *active)
 	prune_pairs(active);
 	prune_classifiers(active);
 	prune_chains(active);
+	prune_graphs(active);
 	return 0;
 }
 
@@ -220,6 +246,9 @@ int sfc_txn_commit(struct sfc_txn *t)
 	ret = sfc_config_assign_ids(&t->next, t->err, sizeof(t->err));
 	if (!ret)
 		ret = sfc_config_validate(&t->next, t->err, sizeof(t->err));
+	if (!ret)
+		ret = sfc_config_check_graph_change(&t->st.cfg, &t->next, t->err,
+						    sizeof(t->err));
 	if (!ret && !same_config(&t->st.cfg, &t->next))
 		ret = commit_active(t);
 	if (ret && t->st.err[0])	/* a failed save has the more precise message */

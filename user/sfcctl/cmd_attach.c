@@ -120,6 +120,15 @@ static int run_on_ports(const struct sfc_config *cfg, const char *name,
 		p = &cfg->ports.v[i];
 		if (name && strcmp(p->name, name))
 			continue;
+		if (sfc_cfg_port_is_remote(p)) {	/* no device on this host */
+			if (name) {
+				sfc_error("port %s is on another host (remote %u.%u.%u.%u)",
+					  p->name, p->remote[0], p->remote[1],
+					  p->remote[2], p->remote[3]);
+				return 1;
+			}
+			continue;
+		}
 		ret = op(dp, cfg, p, name != NULL);
 		if (ret < 0)
 			return 1;

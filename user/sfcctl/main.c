@@ -32,6 +32,8 @@ static const struct sfcctl_cmd cmds[] = {
 	{ "port-pair-group", do_port_pair_group, "equivalent port pairs: a hop" },
 	{ "flow-classifier", do_flow_classifier, "which traffic a chain takes" },
 	{ "port-chain", do_port_chain, "port pair groups in order, classifiers" },
+	{ "service-graph", do_service_graph, "chains that go on into other chains" },
+	{ "tunnel", do_tunnel, "this host's Geneve device: chains across hosts" },
 	{ "apply", do_apply, "replace the whole configuration from a file" },
 	{ "export", do_export, "print the whole configuration" },
 	{ "restore", do_restore, "rebuild the data plane from the configuration" },

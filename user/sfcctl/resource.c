@@ -80,10 +80,10 @@ static void usage_line(const struct sfc_kind_info *ki, const char *lead,
 			    required != !pass)
 				continue;
 			sfc_attr_metavar(a, meta, sizeof(meta));
-			if (a->type == SFC_ATTR_REFS && required)
+			if (sfc_attr_is_list(a) && required)
 				snprintf(tok, sizeof(tok), "%s %s [ %s %s ... ]",
 					 a->word, meta, a->word, meta);
-			else if (a->type == SFC_ATTR_REFS)
+			else if (sfc_attr_is_list(a))
 				snprintf(tok, sizeof(tok), "[ %s %s ... ]",
 					 a->word, meta);
 			else
@@ -161,7 +161,7 @@ static int apply_keywords(enum sfc_kind k, void *res, int argc, char **argv,
 			return sfc_errf(err, errlen, "%s %s: %s: missing value",
 					ki->label, sfc_res_name(res), a->word);
 		bit = 1u << (a - ki->attrs);
-		if ((seen & bit) && a->type != SFC_ATTR_REFS)
+		if ((seen & bit) && !sfc_attr_is_list(a))
 			return sfc_errf(err, errlen, "%s %s: %s: given twice",
 					ki->label, sfc_res_name(res), a->word);
 		if (!(seen & bit))

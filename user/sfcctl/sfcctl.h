@@ -34,6 +34,8 @@ int do_port_pair(int argc, char **argv);
 int do_port_pair_group(int argc, char **argv);
 int do_flow_classifier(int argc, char **argv);
 int do_port_chain(int argc, char **argv);
+int do_tunnel(int argc, char **argv);
+int do_service_graph(int argc, char **argv);
 int do_apply(int argc, char **argv);
 int do_export(int argc, char **argv);
 int do_restore(int argc, char **argv);

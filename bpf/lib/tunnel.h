@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Across hosts over Geneve (docs/design.md "Across hosts: Geneve"): the
+ * primitives that put a packet into this host's Geneve device with a
+ * tunnel key and the SFC context option (include/uapi/sfc_geneve.h), and
+ * read the option back at the device's ingress. What to do with it is
+ * steer.h's and tunnel_rx.h's business.
+ *
+ * Two modes, chosen by the loader (sfc_geneve_kfuncs, set when
+ * /sys/kernel/btf/sfc_geneve exists):
+ *  - kfuncs of the sfc_geneve module insert/replace and find our option
+ *    inside the skb's option list, leaving other options alone;
+ *  - BPF only (fallback): bpf_skb_set_tunnel_opt writes the whole list,
+ *    which is our one 20-byte option; bpf_skb_get_tunnel_opt copies the
+ *    received list, parsed here.
+ * An extern __ksym __weak alone does not make the call optional on 6.1
+ * (ENVIRONMENT.md "Module kfuncs"): the const volatile flag lets the
+ * verifier drop the dead call when the module is absent.
+ */
+#ifndef SFC_BPF_TUNNEL_H
+#define SFC_BPF_TUNNEL_H
+
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/geneve_kfuncs.h"
+
+#ifndef EPROTO
+#define EPROTO		71
+#endif
+#ifndef ENOENT
+#define ENOENT		2
+#endif
+
+/* Set by the loader when the sfc_geneve module's BTF is there. */
+const volatile bool sfc_geneve_kfuncs = false;
+
+/* Port key -> local device or remote host. Written by sfcctl. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * SFC_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct sfc_port_loc);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_port_keys SEC(".maps");
+
+/* This host's Geneve device and option identity, one entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sfc_tunnel_cfg);
+} sfc_tunnel SEC(".maps");
+
+/* (slot, chain id) -> chain index: the SPI in the option names the chain. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CHAINS);
+	__type(key, struct sfc_spi_key);
+	__type(value, struct sfc_spi_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_chain_ids SEC(".maps");
+
+/*
+ * The received option list (fallback mode). Geneve allows 252 bytes of
+ * options; the slack lets the parser read a whole option header and
+ * context at any offset below 256 without a second bound.
+ */
+#define SFC_GENEVE_OPTS_MAX	252
+#define SFC_GENEVE_MAX_OPTS	16	/* options parsed; more: bad list */
+
+struct sfc_geneve_buf {
+	__u8 b[256 + SFC_GENEVE_OPT_LEN + 4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sfc_geneve_buf);
+} sfc_geneve_buf SEC(".maps");
+
+/*
+ * What a send builds: in a per-CPU map, not on the stack, which the
+ * deepest call chain of the entry point already fills close to the
+ * verifier's 512 bytes.
+ */
+struct sfc_tunnel_tx {
+	struct bpf_tunnel_key tk;
+	struct sfc_geneve_opt opt;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sfc_tunnel_tx);
+} sfc_tunnel_tx SEC(".maps");
+
+static __always_inline const struct sfc_tunnel_cfg *tunnel_cfg(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sfc_tunnel, &zero);
+}
+
+/* The context of the next send, in the scratch entry; NULL: no map. */
+static __always_inline struct sfc_tunnel_tx *tunnel_tx(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sfc_tunnel_tx, &zero);
+}
+
+static __always_inline void geneve_ctx_fill(struct sfc_geneve_ctx *c,
+					    __u32 spi, __u8 si, __u8 dir,
+					    __u8 flags, __u32 src_key,
+					    __u32 dst_key)
+{
+	c->spi_si = bpf_htonl(spi << 8 | si);
+	c->dir = dir;
+	c->flags = flags;
+	c->reserved = 0;
+	c->src_port_key = bpf_htonl(src_key);
+	c->dst_port_key = bpf_htonl(dst_key);
+}
+
+/*
+ * Sets the tunnel key toward the host of port key dst_key and the SFC
+ * option whose context tx->opt.ctx holds. Returns the Geneve device to
+ * redirect into (> 0), or a negated drop reason.
+ */
+static __always_inline int tunnel_encap(struct __sk_buff *skb, __u32 dst_key,
+					struct sfc_tunnel_tx *tx)
+{
+	const struct sfc_tunnel_cfg *tc = tunnel_cfg();
+	const struct sfc_port_loc *loc;
+	__u64 flags;
+
+	if (!tc || !tc->ifindex)
+		return sfc_drop(SFC_DROP_NO_TUNNEL);
+	loc = bpf_map_lookup_elem(&sfc_port_keys, &dst_key);
+	if (!loc || !loc->remote_ip)
+		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	__builtin_memset(&tx->tk, 0, sizeof(tx->tk));
+	tx->tk.remote_ipv4 = bpf_ntohl(loc->remote_ip);
+	tx->tk.tunnel_id = loc->vni ? loc->vni : tc->vni;
+	tx->tk.tunnel_ttl = 64;
+	flags = tc->flags & SFC_TUNNEL_F_ZERO_CSUM ? BPF_F_ZERO_CSUM_TX : 0;
+	if (bpf_skb_set_tunnel_key(skb, &tx->tk, sizeof(tx->tk), flags))
+		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	if (sfc_geneve_kfuncs) {
+		if (sfc_geneve_ctx_set(skb, &tx->opt.ctx, sizeof(tx->opt.ctx)))
+			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	} else {
+		tx->opt.opt_class = bpf_htons(tc->opt_class);
+		tx->opt.type = tc->opt_type & ~SFC_GENEVE_CRIT;
+		tx->opt.length = SFC_GENEVE_CTX_LEN / 4;
+		if (bpf_skb_set_tunnel_opt(skb, &tx->opt, sizeof(tx->opt)))
+			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	}
+	return (int)tc->ifindex;
+}
+
+/*
+ * Fallback: finds our option in the list the packet came with. Every
+ * option is looked at, so an unknown type of our class with the critical
+ * bit set is caught wherever it is (RFC 8926 3.5.2: drop).
+ */
+static __always_inline int geneve_parse_opts(struct __sk_buff *skb,
+					     const struct sfc_tunnel_cfg *tc,
+					     struct sfc_geneve_ctx *ctx)
+{
+	struct sfc_geneve_buf *buf;
+	__u32 zero = 0, off = 0, olen;
+	bool found = false;
+	int len, i;
+
+	buf = bpf_map_lookup_elem(&sfc_geneve_buf, &zero);
+	if (!buf)
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	len = bpf_skb_get_tunnel_opt(skb, buf->b, SFC_GENEVE_OPTS_MAX);
+	if (len < 0)
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	if (len == 0)
+		return sfc_drop(SFC_DROP_GENEVE_NO_CTX);
+	for (i = 0; i < SFC_GENEVE_MAX_OPTS && off < (__u32)len; i++) {
+		/* Header only: the data is read after the length check. */
+		struct sfc_geneve_opt *h;
+
+		barrier_var(off);
+		off &= 0xff;		/* < 256: bounded for the verifier */
+		h = (void *)&buf->b[off];
+		olen = 4 + (h->length & 0x1f) * 4;
+		if (off + olen > (__u32)len)
+			return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+		if (bpf_ntohs(h->opt_class) == tc->opt_class) {
+			if ((h->type & ~SFC_GENEVE_CRIT) == tc->opt_type) {
+				if (olen != SFC_GENEVE_OPT_LEN || found)
+					return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+				__builtin_memcpy(ctx, &buf->b[off + 4], sizeof(*ctx));
+				found = true;
+			} else if (h->type & SFC_GENEVE_CRIT) {
+				return sfc_drop(SFC_DROP_GENEVE_CRIT);
+			}
+		}
+		off += olen;
+	}
+	if (off < (__u32)len)	/* more options than we look at */
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	return found ? SFC_CONTINUE : sfc_drop(SFC_DROP_GENEVE_NO_CTX);
+}
+
+/* The SFC context of a packet received on the Geneve device. */
+static __always_inline int tunnel_read_ctx(struct __sk_buff *skb,
+					   struct sfc_geneve_ctx *ctx)
+{
+	const struct sfc_tunnel_cfg *tc = tunnel_cfg();
+	int ret;
+
+	if (!tc || !tc->ifindex)
+		return sfc_drop(SFC_DROP_NO_TUNNEL);
+	if (sfc_geneve_kfuncs) {
+		ret = sfc_geneve_ctx_get(skb, ctx, sizeof(*ctx));
+		if (!ret)
+			return SFC_CONTINUE;
+		if (ret == -ENOENT)
+			return sfc_drop(SFC_DROP_GENEVE_NO_CTX);
+		if (ret == -EPROTO)
+			return sfc_drop(SFC_DROP_GENEVE_CRIT);
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	}
+	return geneve_parse_opts(skb, tc, ctx);
+}
+
+#endif /* SFC_BPF_TUNNEL_H */

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TC ingress of this host's Geneve device: a packet another host sent
+ * with the SFC context option (docs/design.md "Across hosts: Geneve").
+ *
+ *   re-inject flag -> the chain is done and its source port is here:
+ *                     into that port's ingress with the chain-done mark
+ *   hop flag       -> resume the chain (SPI, SI, direction) by entering
+ *                     the local instance whose port the option names;
+ *                     its return is recorded like any other hop's
+ *   anything else  -> counted drop (no option, bad option, critical
+ *                     unknown option of our class, unknown port key)
+ */
+#ifndef SFC_BPF_TUNNEL_RX_H
+#define SFC_BPF_TUNNEL_RX_H
+
+#include "lib/steer.h"
+#include "lib/tunnel.h"
+
+/* The pair of a group that is entered through port ifindex in dir. */
+static __always_inline const struct sfc_pair *pair_by_port(const struct sfc_ppg *ppg,
+							   __u32 ifindex, __u8 dir)
+{
+	int i;
+
+	for (i = 0; i < SFC_MAX_PAIRS; i++) {
+		const struct sfc_pair *p = &ppg->pairs[i];
+
+		if (i >= ppg->nr_pairs)
+			break;
+		if (p->flags & SFC_PAIR_F_REMOTE)
+			continue;
+		if ((dir == SFC_DIR_FWD ? p->ingress_ifindex : p->egress_ifindex) == ifindex)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * A symmetric chain resumed here in the forward direction: its replies
+ * will come from a port of this host, so they are expected here (as
+ * start_chain does where a flow is classified).
+ */
+static __always_inline void expect_replies(const struct sfc_pkt *pkt,
+					   const struct steer_state *st)
+{
+	struct sfc_flow_key rkey = {};
+	struct sfc_flow rev = { .generation = st->generation,
+				.chain = st->chain, .dir = SFC_DIR_REV };
+	const struct sfc_flow *old;
+
+	flow_key_reversed(&rkey, pkt);
+	old = bpf_map_lookup_elem(&sfc_flows, &rkey);
+	if (!old || old->chain != st->chain || old->dir != SFC_DIR_REV)
+		bpf_map_update_elem(&sfc_flows, &rkey, &rev, BPF_ANY);
+}
+
+/* Where the option says the packet is: chain by SPI, hop by SI. */
+static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
+					    const struct sfc_global *g,
+					    struct steer_state *st,
+					    const struct sfc_chain **chain)
+{
+	__u32 spi_si = bpf_ntohl(c->spi_si), pos, src;
+	struct sfc_spi_key k = { .slot = g->generation & 1, .spi = spi_si >> 8 };
+	const struct sfc_port_loc *loc;
+	const struct sfc_spi_val *v;
+
+	if (c->dir > SFC_DIR_REV)
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	v = bpf_map_lookup_elem(&sfc_chain_ids, &k);
+	if (!v)
+		return sfc_drop(SFC_DROP_UNKNOWN_SPI);
+	*chain = chain_at(k.slot, v->chain);
+	if (!*chain || (*chain)->generation != g->generation || !(*chain)->nr_hops)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	pos = SFC_SI_FIRST - (spi_si & 0xff);
+	if (pos >= (*chain)->nr_hops)
+		return sfc_drop(SFC_DROP_BAD_SI);
+	/* The source must be known: the chain's end sends the packet there. */
+	src = bpf_ntohl(c->src_port_key);
+	loc = bpf_map_lookup_elem(&sfc_port_keys, &src);
+	if (!loc)
+		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	*st = (struct steer_state){
+		.generation = g->generation, .chain = v->chain, .dir = c->dir,
+		.hop = c->dir == SFC_DIR_FWD ? pos : (*chain)->nr_hops - 1 - pos,
+		.src_ifindex = loc->ifindex,
+		.src_key = loc->ifindex ? 0 : src,
+		.mark_mask = g->mark_mask, .mark_steer = g->mark_steer,
+	};
+	return SFC_CONTINUE;
+}
+
+static __always_inline int resume_hop(struct __sk_buff *skb,
+				      const struct sfc_pkt *pkt,
+				      const struct sfc_global *g,
+				      const struct sfc_geneve_ctx *c,
+				      const struct sfc_port_loc *dst,
+				      struct steer_state *st)
+{
+	const struct sfc_chain *chain;
+	const struct sfc_pair *pair;
+	const struct sfc_ppg *ppg;
+	int ret;
+
+	if (pkt->l3_proto != ETH_P_IP && pkt->l3_proto != ETH_P_IPV6)
+		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+	ret = locate_tunnelled(c, g, st, &chain);
+	if (ret != SFC_CONTINUE)
+		return ret;
+	ppg = ppg_of_hop(chain, st);
+	if (!ppg)
+		return sfc_drop(SFC_DROP_BAD_CHAIN);
+	pair = pair_by_port(ppg, dst->ifindex, st->dir);
+	if (!pair)
+		return sfc_drop(SFC_DROP_UNKNOWN_HOP);
+	if (st->dir == SFC_DIR_FWD && (chain->flags & SFC_CHAIN_F_SYMMETRIC))
+		expect_replies(pkt, st);
+	/* Not through sfc_enter_instance: a third frame on the call
+	 * stack would pass the verifier's 512 bytes. */
+	return enter_instance(skb, pkt, chain, pair, st);
+}
+
+/* A global function: verified once on its own (the 6.1 verifier's budget). */
+__attribute__((noinline))
+int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+		    const struct sfc_global *g, struct steer_state *st)
+{
+	const struct sfc_port_loc *dst;
+	struct sfc_geneve_ctx c;
+	__u32 key;
+	int ret;
+
+	if (!skb || !pkt || !g || !st)
+		return sfc_drop(SFC_DROP_UNSPEC);
+	ret = tunnel_read_ctx(skb, &c);
+	if (ret != SFC_CONTINUE)
+		return ret;
+	key = bpf_ntohl(c.dst_port_key);
+	dst = bpf_map_lookup_elem(&sfc_port_keys, &key);
+	if (!dst || !dst->ifindex)
+		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	if (c.flags & SFC_GENEVE_F_REINJECT) {
+		skb_set_mark(skb, (skb_mark(skb) & ~g->mark_mask) | g->mark_done);
+		return redirect_to(dst->ifindex, BPF_F_INGRESS);
+	}
+	if (c.flags & SFC_GENEVE_F_HOP)
+		return resume_hop(skb, pkt, g, &c, dst, st);
+	return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+}
+
+#endif /* SFC_BPF_TUNNEL_RX_H */
