@@ -16,12 +16,17 @@
 #   c-nsh   (MD type 2, next protocol IP; TCP 5203): D -> E
 #   c-nshe  (MD type 1, next protocol Ethernet; TCP 5204): D -> E
 #
-# Each chain carries iperf3 with 1 and then 4 streams. Checked: bytes
-# moved, retransmissions bounded (no storm), the aware VNFs' own interface
+# Each chain carries iperf3 with 1 and then 4 streams (in the 6.1 guest,
+# under TCG, only c-mpls and c-nsh). Checked: bytes moved (the old stall
+# moved under 100 KB per run; TCG manages 10 MB and more), retransmissions
+# under 1% of the segments (the stall retransmitted more than it sent),
+# the aware VNFs' own interface
 # counters saw at least the bytes moved (the traffic took the aware hops),
 # and in super-packets (average frame above the 1500-byte MTU: GSO crossed
 # the pushed header whole), every SI decremented, no drop anywhere (sfc's
 # counters and the kernel's tx/rx drops on every VNF link).
+#
+# guest-tier: yes
 #
 # The links to aware VNFs get MTU 1600: a full-sized frame with a pushed
 # header is longer than 1500, like with any encapsulation.
@@ -35,8 +40,9 @@ TMP=$(mktemp -d)
 defer "rm -rf '$TMP'"
 
 SECS=${GSO_SECS:-2}
-MIN_BYTES=${GSO_MIN_BYTES:-20000000}	# 80 Mbit/s over 2 s; the host does ~3 Gbit/s
-MAX_RETRANS=${GSO_MAX_RETRANS:-200}
+MIN_BYTES=${GSO_MIN_BYTES:-2000000}	# 8 Mbit/s; host ~3 Gbit/s, TCG guest 40+ Mbit/s
+CHAINS="c-mpls:5201:A c-8595:5202:A c-nsh:5203:D c-nshe:5204:D"
+[ -n "${SFC_IN_GUEST:-}" ] && CHAINS="c-mpls:5201:A c-nsh:5203:D"
 VNF_MTU=1600
 AWARE="A C D E"
 
@@ -113,7 +119,7 @@ link_drops() {
 # chain whose first aware VNF is VNF.
 run_tcp() {
 	local name=$1 port=$2 streams=$3 vnf=$4 out="$TMP/$1-$3.json"
-	local b0 p0 b1 p1 bytes retr
+	local b0 p0 b1 p1 bytes retr max_retr
 	b0=$(rx_stat "${!vnf}" in bytes); p0=$(rx_stat "${!vnf}" in packets)
 	ip netns exec "$APP2" iperf3 -s -1 -D -p "$port" -B 10.0.0.2 >/dev/null 2>&1
 	sleep 0.3
@@ -127,8 +133,10 @@ run_tcp() {
 		"$(jq '.end.sum_received.bits_per_second | floor' "$out" 2>/dev/null)" \
 		"$retr" "$((p1 - p0))" "$vnf"
 	check_ge "$name ($streams): bytes moved" "$MIN_BYTES" "$bytes"
-	[ -n "$retr" ] && [ "$retr" -le "$MAX_RETRANS" ] 2>/dev/null
-	log_test $? "$name ($streams): no retransmission storm ($retr <= $MAX_RETRANS)"
+	# 1% of the segments (MSS 1448), and at least 20
+	max_retr=$((${bytes:-0} / 1448 / 100)); [ $max_retr -ge 20 ] || max_retr=20
+	[ -n "$retr" ] && [ "$retr" -le "$max_retr" ] 2>/dev/null
+	log_test $? "$name ($streams): no retransmission storm ($retr <= $max_retr)"
 	check_ge "$name ($streams): aware VNF $vnf received the bytes moved" \
 		"${bytes:-1}" "$((b1 - b0))"
 	# super-packets: more bytes per frame than the MTU allows a frame
@@ -154,10 +162,10 @@ configure
 log_test $? "configure MPLS and NSH chains"
 check_offloads
 for streams in 1 4; do
-	run_tcp c-mpls 5201 $streams A
-	run_tcp c-8595 5202 $streams A
-	run_tcp c-nsh 5203 $streams D
-	run_tcp c-nshe 5204 $streams D
+	for c in $CHAINS; do
+		IFS=: read -r name port vnf <<<"$c"
+		run_tcp "$name" "$port" $streams "$vnf"
+	done
 done
 test_clean
 exit $RET
