@@ -168,10 +168,25 @@ static __always_inline int from_edge(struct __sk_buff *skb,
  * The correlation the XDP program popped for this packet (an SFC-aware VNF
  * returned it), consumed so it is never read twice.
  */
+/*
+ * Test mode only (bpf_fixtures): BPF_PROG_TEST_RUN gives a TC program no
+ * packet metadata, so the runner puts what the XDP program would have
+ * handed over here. Pruned by the verifier in production.
+ */
+struct sfc_meta sfc_test_meta;
+
 static __always_inline bool take_meta(struct __sk_buff *skb, struct sfc_meta *out)
 {
 	struct sfc_meta *m = skb_data_meta(skb);
 	void *data = skb_data(skb);
+
+	if (sfc_test_mode) {
+		if (sfc_test_meta.magic != SFC_META_MAGIC)
+			return false;
+		*out = sfc_test_meta;
+		sfc_test_meta.magic = 0;
+		return true;
+	}
 
 	if ((void *)(m + 1) > data || m->magic != SFC_META_MAGIC)
 		return false;

@@ -85,6 +85,7 @@ struct fixture {
 	bool check_redirect;
 	__u32 redirect_ifindex;
 	__u32 redirect_flags;
+	struct sfc_meta meta;	/* what XDP handed TC; magic 0: none */
 };
 
 static const char *const port_words[] = {
@@ -227,6 +228,15 @@ static int parse_line(struct fixture *f, const char *key, const char *arg)
 		f->ingress_ifindex = (__u32)strtoul(arg, NULL, 0);
 	else if (!strcmp(key, "mark"))
 		f->mark = (__u32)strtoul(arg, NULL, 0);
+	else if (!strcmp(key, "meta")) {
+		unsigned int spi, si, ttl, corr, src;
+
+		if (sscanf(arg, "%u %u %u %u %u", &spi, &si, &ttl, &corr, &src) != 5)
+			return -EINVAL;
+		f->meta = (struct sfc_meta){ .magic = SFC_META_MAGIC, .spi = spi,
+					     .si = (__u8)si, .ttl = (__u8)ttl,
+					     .corr = (__u8)corr, .src_port_id = src };
+	}
 	else if (!strcmp(key, "mark_out")) {
 		f->check_mark = true;
 		f->mark_out = (__u32)strtoul(arg, NULL, 0);
@@ -593,6 +603,7 @@ static bool run_fixture(struct sfc_tc *skel, const struct fixture *f)
 		printf("# setup failed: %s\n", strerror(-err));
 		return false;
 	}
+	skel->bss->sfc_test_meta = f->meta;
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	if (err) {
 		printf("# BPF_PROG_TEST_RUN failed: %s\n", strerror(errno));
