@@ -19,7 +19,10 @@
 #   2004: nothing           (matches pc4's classifier, but comes from a
 #                            port, not from pc2 or pc3: no leakage)
 #   2005: B only            (c5 shares B with pc2 but never crosses to D)
-# every packet reaches app2, nothing is dropped. Then the rules: a chain
+# every packet reaches app2, nothing is dropped. An MPLS graph pm1 -> pm2
+# through SFC-aware VNFs X and Y (UDP 3001-3002 / 3002): Y receives what
+# went on from pm1 with pm2's own label (SPI 22, SI 255, as tshark decodes
+# it), X's with pm1's (SPI 21). Then the rules: a chain
 # in the graph cannot be deleted or have its groups changed, a cycle is
 # rejected, and a failed command leaves the configuration as it was.
 source "$(dirname "$0")/lib.sh"
@@ -36,7 +39,8 @@ N=10		# packets per destination port, each its own flow
 setup_topology() {
 	bridged_pair || return 1
 	vnf_two_port VA ai ao && vnf_two_port VB bi bo &&
-		vnf_two_port VC ci co && vnf_two_port VD di do || return 1
+		vnf_two_port VC ci co && vnf_two_port VD di do &&
+		vnf_aware VX xi xo && vnf_aware VY yi yo || return 1
 	APP2_MAC=$(mac_of "$APP2" eth0)
 	sfc_bpffs
 }
@@ -63,7 +67,20 @@ configure() {
 	sfc "$HOST" port-chain add pc4 port-pair-group gd flow-classifier fc4 &&
 	sfc "$HOST" port-chain add c5 port-pair-group gb flow-classifier fc5 &&
 	sfc "$HOST" service-graph add sg branching-point pc1:pc2,pc3 \
-		branching-point pc2:pc4 branching-point pc3:pc4
+		branching-point pc2:pc4 branching-point pc3:pc4 || return 1
+	for v in x y; do
+		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
+		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o correlation mpls &&
+		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
+	done
+	sfc "$HOST" flow-classifier add fm1 ethertype IPv4 protocol udp \
+		logical-source-port app1 destination-port 3001-3002 &&
+	sfc "$HOST" flow-classifier add fm2 ethertype IPv4 protocol udp destination-port 3002 &&
+	sfc "$HOST" port-chain add pm1 chain-id 21 correlation mpls port-pair-group gx \
+		flow-classifier fm1 &&
+	sfc "$HOST" port-chain add pm2 chain-id 22 correlation mpls port-pair-group gy \
+		flow-classifier fm2 &&
+	sfc "$HOST" service-graph add sm branching-point pm1:pm2
 }
 
 # decode PCAP: tshark's reading of the UDP packets to app2, once per
@@ -120,6 +137,34 @@ test_paths() {
 		"$(sfc "$HOST" -j status | jq '[.drops[] | numbers] | add // 0')"
 }
 
+# labels PCAP PORT: the MPLS label stack tshark decodes on packets to PORT.
+labels() {
+	tshark -r "$1" -Y "udp.dstport == $2" -T fields -e mpls.label -e mpls.ttl \
+		2>/dev/null | sort -u
+}
+
+test_mpls_graph() {
+	local port
+	capture_start "$TMP/X.pcap" "$VX" in
+	capture_start "$TMP/Y.pcap" "$VY" in
+	capture_start "$TMP/app2m.pcap" "$APP2" eth0 udp
+	for port in 3001 3002; do
+		send_udp_flows "$APP1" "$APP2_MAC" 10.0.0.2 "$port" $((port * 10)) $N
+	done
+	capture_stop
+	check_eq "udp 3001: X saw pm1's label 21<<8|255, TTL 255" \
+		"$(printf '%d\t255' $((21 << 8 | 255)))" "$(labels "$TMP/X.pcap" 3001)"
+	check_eq "udp 3002: X saw pm1's label too" \
+		"$(printf '%d\t255' $((21 << 8 | 255)))" "$(labels "$TMP/X.pcap" 3002)"
+	check_eq "udp 3002: Y saw pm2's own label 22<<8|255" \
+		"$(printf '%d\t255' $((22 << 8 | 255)))" "$(labels "$TMP/Y.pcap" 3002)"
+	check_eq "udp 3001: Y saw nothing" "" "$(labels "$TMP/Y.pcap" 3001)"
+	check_eq "udp 3001-3002: app2 got all, without labels" $((2 * N)) \
+		"$(tshark -r "$TMP/app2m.pcap" -Y "udp && !mpls" 2>/dev/null | wc -l)"
+	check_eq "nothing dropped" 0 \
+		"$(sfc "$HOST" -j status | jq '[.drops[] | numbers] | add // 0')"
+}
+
 # expect_refused WHAT MESSAGE ARGS...: sfcctl fails, says MESSAGE, and the
 # saved configuration is unchanged.
 expect_refused() {
@@ -152,5 +197,6 @@ setup_topology || { log_test 1 "topology"; exit 1; }
 configure
 log_test $? "configuration with service graph sg"
 test_paths
+test_mpls_graph
 test_rules
 exit $RET
