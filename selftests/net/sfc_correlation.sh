@@ -86,8 +86,8 @@ test_mpls() {
 	log_test $? "c-mpls: ping both ways through A (aware), B (unaware), C (aware)"
 	capture_stop
 	# SI 255 at hop 0, 253 at hop 2: label = SPI << 8 | SI, TTL = SI
-	check_eq "A receives label 5<<8|255, bottom of stack, TTL 255" "1535 1 255" \
-		"$(fields "$TMP/A-in.pcap" "icmp.type == 8" mpls.label mpls.bottom mpls.ttl)"
+	check_eq "A receives label 5<<8|255, EXP 0, bottom of stack, TTL 255" "1535 0 1 255" \
+		"$(fields "$TMP/A-in.pcap" "icmp.type == 8" mpls.label mpls.exp mpls.bottom mpls.ttl)"
 	check_eq "B (unaware) receives plain IP: the header was stripped" 0 \
 		"$(tshark -r "$TMP/B-in.pcap" -Y mpls 2>/dev/null | wc -l)"
 	check_ge "B received the requests" 3 \
