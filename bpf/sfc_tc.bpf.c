@@ -215,8 +215,7 @@ static __always_inline int locate_aware(const struct sfc_flow *f,
 	if (f) {
 		*st = (struct steer_state){ .generation = f->generation,
 					    .chain = f->chain, .hop = f->hop,
-					    .dir = f->dir, .src_ifindex = f->src_ifindex,
-					    .src_key = f->src_key };
+					    .dir = f->dir, .src_ifindex = f->src_ifindex };
 		*chain = chain_at(st->generation & 1, st->chain);
 		if (!*chain || (*chain)->generation != st->generation)
 			return sfc_drop(SFC_DROP_STALE_CONFIG);
@@ -290,8 +289,7 @@ static __always_inline int from_vnf(struct __sk_buff *skb,
 			return sfc_drop(SFC_DROP_UNKNOWN_HOP);
 		*st = (struct steer_state){ .generation = f->generation,
 					    .chain = f->chain, .hop = f->hop,
-					    .dir = f->dir, .src_ifindex = f->src_ifindex,
-					    .src_key = f->src_key };
+					    .dir = f->dir, .src_ifindex = f->src_ifindex };
 		chain = chain_at(st->generation & 1, st->chain);
 		if (!chain || chain->generation != st->generation)
 			return sfc_drop(SFC_DROP_STALE_CONFIG);

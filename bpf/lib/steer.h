@@ -67,7 +67,7 @@ static __always_inline bool flow_equal(const struct sfc_flow *a,
 {
 	return a->generation == b->generation && a->chain == b->chain &&
 	       a->hop == b->hop && a->dir == b->dir &&
-	       a->src_ifindex == b->src_ifindex && a->src_key == b->src_key;
+	       a->src_ifindex == b->src_ifindex;
 }
 
 /* Writes only when something changed: most packets of a flow find their
@@ -112,7 +112,6 @@ struct steer_state {
 	__u8 pad[3];
 	__u32 mark_mask;	/* from sfc_global, for the steered mark */
 	__u32 mark_steer;
-	__u32 src_key;		/* source port on another host (src_ifindex 0) */
 };
 
 static __always_inline __u32 port_id_of_ifindex(__u32 ifindex)
@@ -160,7 +159,6 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 		.hop = st->hop,
 		.dir = st->dir,
 		.src_ifindex = st->src_ifindex,
-		.src_key = st->src_key,
 	};
 	int ret;
 
@@ -181,8 +179,8 @@ static __always_inline __u32 source_key(const struct steer_state *st)
 	struct sfc_port_key k = { .ifindex = st->src_ifindex };
 	const struct sfc_port_val *v;
 
-	if (st->src_key)
-		return st->src_key;
+	if (st->src_ifindex & SFC_SRC_REMOTE)
+		return st->src_ifindex & ~SFC_SRC_REMOTE;
 	v = bpf_map_lookup_elem(&sfc_ports, &k);
 	return v ? v->key : 0;
 }
@@ -364,18 +362,17 @@ int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_chain *chain,
 			const struct steer_state *st, const struct sfc_global *g)
 {
 	struct sfc_tunnel_tx *tx = tunnel_tx();
+	__u32 key;
 	int ifindex;
 
 	if (!skb || !chain || !st || !g)
 		return sfc_drop(SFC_DROP_UNSPEC);
-	if (!st->src_key)
-		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
+	key = st->src_ifindex & ~SFC_SRC_REMOTE;
 	if (!tx)
 		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
 	geneve_ctx_fill(&tx->opt.ctx, chain->chain_id, 0, st->dir,
-			SFC_GENEVE_F_CHAIN_DONE | SFC_GENEVE_F_REINJECT,
-			st->src_key, st->src_key);
-	ifindex = tunnel_encap(skb, st->src_key, tx);
+			SFC_GENEVE_F_CHAIN_DONE | SFC_GENEVE_F_REINJECT, key, key);
+	ifindex = tunnel_encap(skb, key, tx);
 	if (ifindex < 0)
 		return ifindex;
 	skb_set_mark(skb, skb_mark(skb) & ~g->mark_mask);
@@ -395,7 +392,7 @@ static __always_inline int leave_chain(struct __sk_buff *skb,
 {
 	if (chain->flags & SFC_CHAIN_F_DIRECT)
 		return TC_ACT_OK;
-	if (!st->src_ifindex)
+	if (st->src_ifindex & SFC_SRC_REMOTE)
 		return sfc_leave_to_remote(skb, chain, st, g);
 	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_done;
 	return redirect_to(st->src_ifindex, BPF_F_INGRESS);

@@ -79,14 +79,13 @@ static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
 		return sfc_drop(SFC_DROP_BAD_SI);
 	/* The source must be known: the chain's end sends the packet there. */
 	src = bpf_ntohl(c->src_port_key);
-	loc = bpf_map_lookup_elem(&sfc_port_keys, &src);
+	loc = src <= SFC_PORT_KEY_MAX ? bpf_map_lookup_elem(&sfc_port_keys, &src) : NULL;
 	if (!loc)
 		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
 	*st = (struct steer_state){
 		.generation = g->generation, .chain = v->chain, .dir = c->dir,
 		.hop = c->dir == SFC_DIR_FWD ? pos : (*chain)->nr_hops - 1 - pos,
-		.src_ifindex = loc->ifindex,
-		.src_key = loc->ifindex ? 0 : src,
+		.src_ifindex = loc->ifindex ? loc->ifindex : src | SFC_SRC_REMOTE,
 		.mark_mask = g->mark_mask, .mark_steer = g->mark_steer,
 	};
 	return SFC_CONTINUE;

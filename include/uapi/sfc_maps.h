@@ -331,9 +331,18 @@ struct sfc_flow {
 	__u16 chain;
 	__u8 hop;
 	__u8 dir;		/* SFC_DIR_* */
-	__u32 src_ifindex;	/* edge port to re-inject at when done */
-	__u32 src_key;		/* source on another host (src_ifindex 0) */
+	__u32 src_ifindex;	/* edge port to re-inject at when done, or
+				 * SFC_SRC_REMOTE | its port key */
+	__u32 pad;
 };
+
+/*
+ * A flow's source port on another host: its port key with this bit, where
+ * a local source has its device's ifindex (so steering state keeps one
+ * word for both). Port keys are 1..SFC_PORT_KEY_MAX.
+ */
+#define SFC_SRC_REMOTE		0x80000000u
+#define SFC_PORT_KEY_MAX	0x7fffffffu
 
 /* sfc_port_stats (per-CPU array, by port_id) and other traffic counters. */
 struct sfc_traffic_counter {

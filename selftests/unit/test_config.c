@@ -363,7 +363,8 @@ static const struct script_case {
 	  "bad number '16777216': expected 0..16777215" },
 	{ "port r1 remote 127.0.0.1 key 4",
 	  "bad address '127.0.0.1': not a unicast IPv4 address" },
-	{ "port r1 key 0", "bad number '0': expected 1..4294967295" },
+	{ "port r1 key 0", "bad number '0': expected 1..2147483647" },
+	{ "port r1 key 2147483648", "bad number '2147483648': expected 1..2147483647" },
 };
 
 static void test_scripts(void)

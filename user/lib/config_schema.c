@@ -90,7 +90,7 @@ static const struct sfc_attr port_attrs[] = {
 	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(remote) },
 	{ .word = "key", .key = "port_key", .type = SFC_ATTR_U32,
 	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(key), .min = 1,
-	  .max = UINT32_MAX },
+	  .max = SFC_PORT_KEY_MAX },
 	{ .word = "vni", .key = "vni", .type = SFC_ATTR_U32,
 	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PORT_F(vni), .min = 1,
 	  .max = 0xffffff },
