@@ -252,8 +252,10 @@ wait_for_line() {
 # --- captures --------------------------------------------------------------
 #
 # capture_start FILE NS DEV [FILTER...]: record what DEV receives (what it
-# sends with CAPTURE_Q=out in the caller's environment), with
-# nanosecond timestamps, for tshark to judge later. --immediate-mode
+# sends with CAPTURE_Q=out in the caller's environment, both with inout),
+# with nanosecond timestamps, for tshark to judge later. DEV "any" is every
+# device of NS, in Linux cooked v2 framing: sll.ifindex and sll.pkttype
+# (4: outgoing) then say where and which way each packet went. --immediate-mode
 # matters: otherwise packets wait in the kernel ring until a block is
 # retired, and the ones still waiting are lost when tcpdump is stopped.
 # It returns once tcpdump is listening (a busy machine can take seconds),
@@ -261,8 +263,10 @@ wait_for_line() {
 CAPTURE_PIDS=()
 CAPTURE_FILES=()
 capture_start() {
-	local file=$1 ns=$2 dev=$3 i; shift 3
-	ip netns exec "$ns" tcpdump -i "$dev" -Q "${CAPTURE_Q:-in}" -nn -U --immediate-mode \
+	local file=$1 ns=$2 dev=$3 i link=(); shift 3
+	[ "$dev" != any ] || link=(-y LINUX_SLL2)
+	ip netns exec "$ns" tcpdump -i "$dev" "${link[@]}" -Q "${CAPTURE_Q:-in}" \
+		-nn -U --immediate-mode \
 		-B 8192 --time-stamp-precision=nano -w "$file" "$@" 2>"$file.log" &
 	CAPTURE_PIDS+=($!)
 	CAPTURE_FILES+=("$file")
@@ -304,8 +308,9 @@ tshark_table() {
 }
 
 # table_select TSV WHERE FIELD...: the FIELDS (space-separated) of the
-# first packet matching WHERE: FIELD=VALUE[,FIELD=VALUE...], all must
-# hold, an empty VALUE meaning the field is absent. '' if none matches.
+# first packet matching WHERE: FIELD=VALUE or FIELD!=VALUE, comma-separated,
+# all must hold, an empty VALUE meaning the field is absent. '' if none
+# matches.
 # table_count TSV WHERE: how many packets match.
 table_select() {
 	local tsv=$1 where=$2; shift 2
@@ -332,13 +337,15 @@ table_awk() {
 		nw = split(where, w, ","); no = split(want, o, " ")
 		for (k = 1; k <= nw; k++) {
 			eq = index(w[k], "=")
-			wc[k] = colof(substr(w[k], 1, eq - 1)); wv[k] = substr(w[k], eq + 1)
+			wv[k] = substr(w[k], eq + 1)
+			wn[k] = substr(w[k], eq - 1, 1) == "!"
+			wc[k] = colof(substr(w[k], 1, eq - 1 - wn[k]))
 		}
 		for (k = 1; k <= no; k++) oc[k] = colof(o[k])
 		next
 	}
 	{
-		for (k = 1; k <= nw; k++) if ($wc[k] != wv[k]) next
+		for (k = 1; k <= nw; k++) if (($wc[k] == wv[k]) == wn[k]) next
 		out = ""
 		for (k = 1; k <= no; k++) out = out (k > 1 ? " " : "") $oc[k]
 		'"$4"'
