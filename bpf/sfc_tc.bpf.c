@@ -28,6 +28,7 @@
 #include "lib/branch.h"
 #include "lib/trace.h"
 #include "lib/pop.h"
+#include "lib/tc_pop.h"
 #include "lib/tunnel_rx.h"
 
 static __always_inline const struct sfc_port_val *port_of(const struct __sk_buff *skb)
@@ -175,24 +176,25 @@ static __always_inline int from_edge(struct __sk_buff *skb,
  */
 struct sfc_meta sfc_test_meta;
 
-static __always_inline bool take_meta(struct __sk_buff *skb, struct sfc_meta *out)
+/* 1: *out filled, 0: no header, -reason: a header that cannot be popped */
+static __always_inline int take_meta(struct __sk_buff *skb, struct sfc_meta *out)
 {
 	struct sfc_meta *m = skb_data_meta(skb);
 	void *data = skb_data(skb);
 
 	if (sfc_test_mode) {
 		if (sfc_test_meta.magic != SFC_META_MAGIC)
-			return false;
+			return 0;
 		*out = sfc_test_meta;
 		sfc_test_meta.magic = 0;
-		return true;
+		return 1;
 	}
 
 	if ((void *)(m + 1) > data || m->magic != SFC_META_MAGIC)
-		return false;
+		return sfc_tc_pop(skb, out);	/* XDP never saw it (lib/tc_pop.h) */
 	*out = *m;
 	m->magic = 0;
-	return true;
+	return 1;
 }
 
 /*
@@ -317,8 +319,15 @@ int sfc_tc_ingress(struct __sk_buff *skb)
 	flags = port->flags;
 	read_global(&g);
 	trace = trace_begin();
-	if (flags & SFC_PORT_F_AWARE)	/* before parsing: pulls move data */
-		has_meta = take_meta(skb, &meta);
+	if (flags & SFC_PORT_F_AWARE) {	/* before parsing: pulls move data */
+		ret = take_meta(skb, &meta);
+		if (ret < 0) {
+			reason = -ret;
+			ret = drop_packet(skb, reason);
+			goto out;
+		}
+		has_meta = ret > 0;
+	}
 
 	if (consume_done_mark(skb, &g)) {
 		count_port_reinjected(port_id, skb);

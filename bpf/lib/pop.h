@@ -64,6 +64,43 @@ static __always_inline int xdp_strip(struct xdp_md *ctx, __u32 hlen, __be16 prot
 	return bpf_xdp_adjust_head(ctx, (int)hlen) ? XDP_ABORTED : XDP_CONTINUE;
 }
 
+/*
+ * What an MPLS stack says, from its first label l0 and, when l0 is not the
+ * bottom of the stack, its second l1 (shared with the TC pop, tc_pop.h).
+ * Returns the stack's length, 0 when l1 is not the bottom either.
+ */
+static __always_inline __u32 mpls_decode(struct sfc_meta *m, __u32 l0, __u32 l1)
+{
+	if (l0 & MPLS_LS_S) {		/* one label: SPI << 8 | SI */
+		m->spi = l0 >> 20;
+		m->si = (l0 >> 12) & 0xff;
+		m->ttl = l0 & 0xff;
+		return MPLS_HLEN;
+	}
+	if (!(l1 & MPLS_LS_S))		/* RFC 8595: SPI label, SI label */
+		return 0;
+	m->spi = l0 >> 12;
+	m->si = (l1 >> 12) & 0xff;
+	m->ttl = l1 & 0xff;
+	return 2 * MPLS_HLEN;
+}
+
+/*
+ * The length of an NSH header from its base word, 0 if it is not one we
+ * take: version 0, MD type 1 with its fixed 24 bytes, MD type 2 up to 64.
+ */
+static __always_inline __u32 nsh_len_of(__u32 base)
+{
+	__u32 len = ((base >> 16) & 0x3f) * 4;
+	__u8 md = (base >> 8) & 0xf;
+
+	if ((base >> 30) != 0 || len < NSH_BASE_LEN || len > 64 ||
+	    (md == NSH_MD_TYPE1 && len != NSH_BASE_LEN + NSH_MD1_CTX_LEN) ||
+	    (md != NSH_MD_TYPE1 && md != NSH_MD_TYPE2))
+		return 0;
+	return len;
+}
+
 static __always_inline int pop_mpls(struct xdp_md *ctx, struct sfc_meta *m)
 {
 	void *data = (void *)(long)ctx->data;
@@ -75,22 +112,15 @@ static __always_inline int pop_mpls(struct xdp_md *ctx, struct sfc_meta *m)
 	if ((void *)(lse + 1) > end)
 		return xdp_drop(ctx, SFC_DROP_MALFORMED_L2);
 	l0 = bpf_ntohl(lse[0]);
-	if (l0 & MPLS_LS_S) {		/* one label: SPI << 8 | SI */
-		m->spi = l0 >> 20;
-		m->si = (l0 >> 12) & 0xff;
-		m->ttl = l0 & 0xff;
-		hlen = MPLS_HLEN;
-	} else {			/* RFC 8595: SPI label, SI label */
+	l1 = 0;
+	if (!(l0 & MPLS_LS_S)) {
 		if ((void *)(lse + 2) > end)
 			return xdp_drop(ctx, SFC_DROP_MALFORMED_L2);
 		l1 = bpf_ntohl(lse[1]);
-		if (!(l1 & MPLS_LS_S))
-			return xdp_drop(ctx, SFC_DROP_MPLS_NO_BOS);
-		m->spi = l0 >> 12;
-		m->si = (l1 >> 12) & 0xff;
-		m->ttl = l1 & 0xff;
-		hlen = 2 * MPLS_HLEN;
 	}
+	hlen = mpls_decode(m, l0, l1);
+	if (!hlen)
+		return xdp_drop(ctx, SFC_DROP_MPLS_NO_BOS);
 	proto = mpls_inner_proto(data + ETH_HLEN + hlen, end);
 	if (!proto)
 		return xdp_drop(ctx, SFC_DROP_MALFORMED_L3);
@@ -129,13 +159,10 @@ static __always_inline int pop_nsh(struct xdp_md *ctx, struct sfc_meta *m)
 	if ((void *)h + NSH_BASE_LEN > end)
 		return xdp_drop(ctx, SFC_DROP_BAD_NSH);
 	base = bpf_ntohl(h->base);
-	len = ((base >> 16) & 0x3f) * 4;
+	len = nsh_len_of(base);
 	md = (base >> 8) & 0xf;
 	np = base & 0xff;
-	if ((base >> 30) != 0 || len < NSH_BASE_LEN || len > 64 ||
-	    (md == NSH_MD_TYPE1 && len != NSH_BASE_LEN + NSH_MD1_CTX_LEN) ||
-	    (md != NSH_MD_TYPE1 && md != NSH_MD_TYPE2) ||
-	    (void *)h + len > end)
+	if (!len || (void *)h + len > end)
 		return xdp_drop(ctx, SFC_DROP_BAD_NSH);
 	m->spi = bpf_ntohl(h->sp) >> 8;
 	m->si = bpf_ntohl(h->sp) & 0xff;

@@ -8,6 +8,9 @@
 #
 #   app1 -- p1 --+ br0 +-- p4 -- app2
 #   A, C, D, E: our SFC-aware VNF (a bridge; decrements the SI)
+#   M, Q: the same VNF forwarding with tc mirred (selftests/net/vnf/
+#         aware_vnf_mirred.bpf.c): its packets come back marked redirected,
+#         generic XDP skips them and sfc pops in TC (bpf/lib/tc_pop.h)
 #   B: unaware (tc mirred)
 #
 #   c-mpls  (single label, symmetric; TCP 5201): A -> B -> C
@@ -15,9 +18,12 @@
 #   c-8595  (RFC 8595 labels; TCP 5202):         A -> C (a swap between)
 #   c-nsh   (MD type 2, next protocol IP; TCP 5203): D -> E
 #   c-nshe  (MD type 1, next protocol Ethernet; TCP 5204): D -> E
+#   c-mm    (single label, symmetric; TCP 5205): M -> B
+#           (TC pop, then an unaware hop)
+#   c-mq    (MD type 2, next protocol IP, symmetric; TCP 5206): Q
 #
 # Each chain carries iperf3 with 1 and then 4 streams (in the 6.1 guest,
-# under TCG, only c-mpls and c-nsh). Checked: bytes moved (the old stall
+# under TCG, only c-mpls, c-nsh and c-mm). Checked: bytes moved (the old stall
 # moved under 100 KB per run; TCG manages 10 MB and more), retransmissions
 # under 1% of the segments (the stall retransmitted more than it sent),
 # the aware VNFs' own interface
@@ -41,39 +47,58 @@ defer "rm -rf '$TMP'"
 
 SECS=${GSO_SECS:-2}
 MIN_BYTES=${GSO_MIN_BYTES:-2000000}	# 8 Mbit/s; host ~3 Gbit/s, TCG guest 40+ Mbit/s
-CHAINS="c-mpls:5201:A c-8595:5202:A c-nsh:5203:D c-nshe:5204:D"
-[ -n "${SFC_IN_GUEST:-}" ] && CHAINS="c-mpls:5201:A c-nsh:5203:D"
+CHAINS="c-mpls:5201:A c-8595:5202:A c-nsh:5203:D c-nshe:5204:D c-mm:5205:M c-mq:5206:Q"
+[ -n "${SFC_IN_GUEST:-}" ] && CHAINS="c-mpls:5201:A c-nsh:5203:D c-mm:5205:M"
+CHAINS=${GSO_CHAINS:-$CHAINS}	# NAME:PORT:VNF ..., to run a few
 VNF_MTU=1600
-AWARE="A C D E"
+AWARE="A C D E M Q"
 
 # aware_mtu VAR HOST_IN HOST_OUT: MTU room for the header on both sides.
 aware_mtu() {
 	local ns=${!1} d
 	for d in in out vnfbr; do
+		[ "$d" = vnfbr ] && ! ip -n "$ns" link show vnfbr >/dev/null 2>&1 && continue
 		ip -n "$ns" link set "$d" mtu $VNF_MTU || return 1
 	done
 	ip -n "$HOST" link set "$2" mtu $VNF_MTU && ip -n "$HOST" link set "$3" mtu $VNF_MTU
 }
 
+# vnf_aware_mirred VAR HOST_IN HOST_OUT: vnf_aware's SI decrement, then tc
+# mirred to the other port instead of a bridge.
+vnf_aware_mirred() {
+	local ns d obj=$SFC_BUILD/selftests/vnf/aware_vnf_mirred.bpf.o
+	vnf_ports "$1" "$2" "$3" || return 1
+	ns=${!1}
+	for d in in:out out:in; do
+		ip netns exec "$ns" tc qdisc add dev "${d%%:*}" clsact &&
+		ip netns exec "$ns" tc filter add dev "${d%%:*}" ingress pref 1 \
+			bpf da obj "$obj" sec tc &&
+		ip netns exec "$ns" tc filter add dev "${d%%:*}" ingress pref 2 \
+			u32 match u32 0 0 action mirred egress redirect dev "${d#*:}" ||
+			return 1
+	done
+}
+
 setup_topology() {
 	bridged_pair || return 1
 	vnf_aware A ai ao && vnf_two_port B bi bo && vnf_aware C ci co &&
-		vnf_aware D di do && vnf_aware E ei eo || return 1
+		vnf_aware D di do && vnf_aware E ei eo &&
+		vnf_aware_mirred M mi mo && vnf_aware_mirred Q qi qo || return 1
 	aware_mtu A ai ao && aware_mtu C ci co && aware_mtu D di do &&
-		aware_mtu E ei eo || return 1
+		aware_mtu E ei eo && aware_mtu M mi mo && aware_mtu Q qi qo || return 1
 	sfc_bpffs
 }
 
 configure() {
 	local v corr
 	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
-	for v in a:mpls b:none c:mpls d:nsh e:nsh; do
+	for v in a:mpls b:none c:mpls d:nsh e:nsh m:mpls q:nsh; do
 		corr=${v#*:}; v=${v%%:*}
 		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
 		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o correlation $corr &&
 		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
 	done
-	for v in 5201 5202 5203 5204; do
+	for v in 5201 5202 5203 5204 5205 5206; do
 		sfc "$HOST" flow-classifier add fc$v ethertype IPv4 protocol tcp \
 			logical-source-port app1 destination-port $v || return 1
 	done
@@ -88,7 +113,12 @@ configure() {
 		flow-classifier fc5203 &&
 	sfc "$HOST" port-chain add c-nshe chain-id 11 correlation nsh nsh-md-type 1 \
 		nsh-next-protocol ethernet symmetric on port-pair-group gd \
-		port-pair-group ge flow-classifier fc5204
+		port-pair-group ge flow-classifier fc5204 &&
+	sfc "$HOST" port-chain add c-mm chain-id 13 correlation mpls symmetric on \
+		port-pair-group gm port-pair-group gb flow-classifier fc5205 &&
+	sfc "$HOST" port-chain add c-mq chain-id 15 correlation nsh nsh-md-type 2 \
+		nsh-next-protocol ip symmetric on port-pair-group gq \
+		flow-classifier fc5206
 }
 
 # rx_stat NS DEV FIELD: a receive counter of a device.

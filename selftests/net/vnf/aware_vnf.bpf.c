@@ -24,7 +24,9 @@
 #define ETH_P_MPLS_UC	0x8847
 #define ETH_P_NSH	0x894F
 #define MPLS_LS_S	(1u << 8)
+#ifndef MATCH
 #define MATCH		TC_ACT_OK	/* on to the bridge */
+#endif
 
 static __always_inline __u32 lse_si_down(__u32 lse, bool single)
 {
