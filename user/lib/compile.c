@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "dataplane.h"
 #include "maglev.h"
+#include "genl.h"
 #include "tunnel.h"
 #include "uapi/sfc_maps.h"
 
@@ -276,6 +277,22 @@ static int write_port_keys(struct compile_ctx *cc)
 	return 0;
 }
 
+/*
+ * With the sfc_geneve module loaded, its kfuncs write and find the option
+ * by the module's own (per-netns) class and type: they must be the
+ * tunnel's. Without it the BPF fallback reads them from sfc_tunnel.
+ */
+static int sync_module(struct compile_ctx *cc, const struct sfc_cfg_tunnel *t)
+{
+	int err;
+
+	if (cc->best_effort || !sfc_genl_available())
+		return 0;
+	err = sfc_genl_set((int)t->opt_class, (int)t->opt_type);
+	return err ? fail(cc, err, "tunnel %s: setting the sfc_geneve module's option class and type: %s",
+			  t->name, strerror(-err)) : 0;
+}
+
 static int write_tunnel(struct compile_ctx *cc)
 {
 	const struct sfc_cfg_tunnel *t;
@@ -293,7 +310,7 @@ static int write_tunnel(struct compile_ctx *cc)
 	if (bpf_map_update_elem(cc->dp->ports_fd, &k, &v, BPF_ANY) ||
 	    map_write(cc->dp->tunnel_fd, 0, &tc))
 		return fail(cc, -errno, "tunnel %s: %s", t->name, strerror(errno));
-	return 0;
+	return sync_module(cc, t);
 }
 
 static int write_remote(struct compile_ctx *cc)
