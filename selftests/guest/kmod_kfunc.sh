@@ -18,7 +18,8 @@
 # user is attached and works once detached; without the module the
 # fallback (one fixed-size bpf_skb_set_tunnel_opt) still sends the same
 # option list; loaded again, the module's get reads what the fallback
-# sent, and a malformed list received is -EBADMSG, counted.
+# sent, and a malformed list received is -EBADMSG, counted. Last, the
+# module loaded without its BTF: sfcctl and the loader say fallback.
 #
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 set -u
@@ -289,8 +290,16 @@ check_malformed_tx() {
 	log_test $? "module counts them (err)"
 }
 
+# Unload waiting out the deferred free of detached programs.
+rmmod_wait() {
+	for _ in $(seq 50); do
+		rmmod "$MOD" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 check_rmmod() {
-	local i ok=1
 	! rmmod "$MOD" 2>/dev/null
 	log_test $? "rmmod refused while kfunc programs are attached"
 	grep -q "^$MOD " /proc/modules
@@ -299,11 +308,8 @@ check_rmmod() {
 		b tc filter del dev gnv0 ingress pref 1
 	log_test $? "tx and rx programs detached"
 	# Pinned maps do not hold the programs; freeing them is deferred (RCU).
-	for i in $(seq 50); do
-		rmmod "$MOD" 2>/dev/null && { ok=0; break; }
-		sleep 0.2
-	done
-	log_test $ok "rmmod works once detached"
+	rmmod_wait
+	log_test $? "rmmod works once detached"
 	[ ! -e /sys/kernel/btf/$MOD ]
 	log_test $? "module BTF gone"
 }
@@ -361,6 +367,35 @@ check_interop() {
 	log_test $? "rx: -EBADMSG for each, counted by the module (err)"
 }
 
+# A module that lost its BTF (a build without scripts/kmod_btf.sh): loads,
+# its genetlink works, but no kfunc can resolve: everyone must say fallback.
+check_no_btf() {
+	local out dir=$PIN/n before
+	a tc filter del dev gnv0 egress pref 1 &&
+		b tc filter del dev gnv0 ingress pref 1 && rmmod_wait
+	log_test $? "detach all, rmmod"
+	objcopy --remove-section=.BTF "$SFC_BUILD/kmod/$MOD.ko" "$TMP/nobtf.ko" &&
+		insmod "$TMP/nobtf.ko"
+	log_test $? "insmod a copy without .BTF"
+	[ ! -e /sys/kernel/btf/$MOD ] &&
+		dmesg | tail -n +$((DMESG_START + 1)) | grep -q "missing module BTF"
+	log_test $? "no /sys/kernel/btf/$MOD; dmesg: missing module BTF"
+	b "$SFCCTL" -j module show | jq -e '.mode == "fallback"' >/dev/null
+	log_test $? "sfcctl module show: loaded, mode fallback"
+	mkdir -p "$dir"
+	before=$(flower_packets 2)
+	out=$("$LOAD" tx gnv0 "$dir" --netns "$NSA" --remote $UNDER_B --vni $VNI \
+		--opt $CLASS:$TYPE --ctx $CTX \
+		--foreign $FOREIGN_CLASS:$FOREIGN_TYPE:$FOREIGN_DATA) &&
+		[ "$out" = "mode fallback" ]
+	log_test $? "loader picks fallback ($out)"
+	send_pings
+	[ $(($(flower_packets 2) - before)) -ge $PINGS ]
+	log_test $? "flower counts the fallback's option list"
+	a tc filter del dev gnv0 egress pref 1 && rmmod_wait
+	log_test $? "rmmod (no program holds the module)"
+}
+
 check_dmesg() {
 	local splat
 	splat=$(dmesg | tail -n +$((DMESG_START + 1)) |
@@ -377,5 +412,6 @@ check_malformed_tx
 check_rmmod
 check_fallback
 check_interop
+check_no_btf
 check_dmesg
 exit $rc
