@@ -111,6 +111,7 @@ methods = [m for m in "LFOSD" if any(k[1] == m for k in data)]
 
 if e2e:
     out.append("## End to end: chains of bump-in-the-wire VNFs on one host\n")
+    out += refreshed("e2e")
     out.append("Medians of the runs (count in the last column); ratio = median / median of L "
                "in the same run set. RTT: lower is better (ratio > 1 is slower). "
                "UDP 64 B received: what the iperf3 server read (its socket drops "
@@ -275,7 +276,7 @@ if cost:
                       % (dat, i + 2, i + 2) for i in range(len(paths)))
     if gnuplot("""set terminal pngcairo size 720,420 font ',10'
 set output '%s'
-set title 'sfc TC ingress: ns/packet vs classifiers (BPF\\_PROG\\_TEST\\_RUN)'
+set title 'sfc data-plane paths: ns/packet vs classifiers (BPF\\_PROG\\_TEST\\_RUN)'
 set logscale xy
 set xlabel 'flow classifiers'
 set ylabel 'ns/packet'
@@ -345,6 +346,7 @@ if ctl:
 prof = os.path.join(DATA, "profile.txt")
 if os.path.exists(prof):
     out.append("## Profile (bench/profile.sh)\n")
+    out += refreshed("profile")
     out.append("```")
     out.append(open(prof).read().rstrip())
     out.append("```\n")
@@ -359,6 +361,7 @@ if tcp:
     for ns, name in tcp:
         rows.setdefault(name, []).append(int(ns))
     out.append("## TC entry-point paths (unit fixtures, bpf_fixtures --repeat)\n")
+    out += refreshed("tc")
     out.append("| path | ns/packet |")
     out.append("|---|---|")
     for name, v in rows.items():
