@@ -23,6 +23,7 @@
 # TCP crosses the MPLS chain with the senders' default offloads (GSO
 # super-packets; sfc_correlation_gso.sh covers every encoding), nothing
 # is dropped.
+# guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
 require_root
