@@ -12,22 +12,25 @@
 #  ul1 192.0.2.1 ------t1----+- br-ul ----+---t2----- ul2 192.0.2.2
 #  gnv0 (sfcctl tunnel)                             gnv0 (sfcctl tunnel)
 #
-# Chain c1 (chain-id 10, symmetric): IPv4 from app2 (10.0.0.2) to app1
-# (10.0.0.1) through vnf1, which lives on host1. app2's packets are
+# Chain c1 (chain-id 10, symmetric): ICMP from app2 (10.0.0.2) to app1
+# (10.0.0.1) through vnf1, which lives on host1 (Case 2). Chain c3
+# (chain-id 30, symmetric): TCP app2 -> app1 through vnf1, vnf2 and vnf3,
+# all on host1 (Case 3). app2's packets are
 # classified on host2, cross the tunnel to host1 with the SFC context
 # option (hop), go through vnf1, cross back (re-inject) and are re-injected
 # at app2's port on host2, whose bridge forwards them to app1 over the
 # uplinks. app1's replies are the reverse of the flow host1 resumed: they
 # go through vnf1 backwards and are re-injected at app1's port.
 #
-# Checks: ping and iperf3 TCP app2 -> app1 (and the replies) through vnf1
-# in both directions, counted per hop on both hosts; no workload MAC is
+# Checks: ping through vnf1 and iperf3 TCP through the three VNFs, app2 ->
+# app1 and the replies, counted per hop on both hosts; no workload MAC is
 # ever learned on a wrong port of br0 (either host) or br-ul; tshark
 # decodes the Geneve option (class, type, length, data) of both
 # crossings as intended; a flower geneve_opts filter on a monitor that
 # receives a mirror of the underlay counts them without our code;
 # crafted packets with a critical unknown option of our class, without
-# our option and naming an unknown port are dropped and counted.
+# our option and naming an unknown port are dropped and counted. Then the
+# sfc_geneve module is loaded and the walk runs again with its kfuncs.
 # guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
@@ -79,7 +82,9 @@ setup_topology() {
 	ip -n "$UL" link add br-ul type bridge && ip -n "$UL" link set br-ul up
 	host H1 192.0.2.1 1 && host H2 192.0.2.2 2 || return 1
 	HOST=$H1 workload APP1 a1 10.0.0.1/24 && ip -n "$H1" link set a1 master br0 &&
-		HOST=$H1 vnf_two_port VNF1 v1i v1o || return 1
+		HOST=$H1 vnf_two_port VNF1 v1i v1o &&
+		HOST=$H1 vnf_two_port VNF2 v2i v2o &&
+		HOST=$H1 vnf_two_port VNF3 v3i v3o || return 1
 	HOST=$H2 workload APP2 a2 10.0.0.2/24 && ip -n "$H2" link set a2 master br0 ||
 		return 1
 	APP1_MAC=$(mac_of "$APP1" eth0)
@@ -105,29 +110,52 @@ configure() {
 	sfc1 port add app2 remote 192.0.2.2 key $KEY_APP2 || rc=1
 	sfc1 port add v1i dev v1i key $KEY_V1I || rc=1
 	sfc1 port add v1o dev v1o key $KEY_V1O || rc=1
+	local_groups sfc1 "dev v2i key 21" "dev v2o key 22" "dev v3i key 31" "dev v3o key 32" || rc=1
 	sfc1 port-pair add pp1 ingress v1i egress v1o || rc=1
 	sfc1 port-pair-group add g1 port-pair pp1 || rc=1
-	sfc1 flow-classifier add fc1 ethertype IPv4 source-ip 10.0.0.2/32 \
-		destination-ip 10.0.0.1/32 || rc=1
+	sfc1 flow-classifier add fc1 ethertype IPv4 protocol icmp \
+		source-ip 10.0.0.2/32 destination-ip 10.0.0.1/32 || rc=1
+	sfc1 flow-classifier add fc3 ethertype IPv4 protocol tcp \
+		source-ip 10.0.0.2/32 destination-ip 10.0.0.1/32 || rc=1
 	sfc1 port-chain add c1 port-pair-group g1 flow-classifier fc1 \
 		chain-id $SPI symmetric on || rc=1
-	log_test $rc "host1: tunnel, local and remote ports, chain c1"
+	sfc1 port-chain add c3 port-pair-group g1 port-pair-group g2 \
+		port-pair-group g3 flow-classifier fc3 chain-id 30 symmetric on || rc=1
+	log_test $rc "host1: tunnel, local and remote ports, chains c1 and c3"
 	rc=0
 	sfc2 tunnel add t0 dev gnv0 vni $VNI || rc=1
 	sfc2 port add app2 dev a2 key $KEY_APP2 || rc=1
 	sfc2 port add app1 remote 192.0.2.1 key $KEY_APP1 || rc=1
 	sfc2 port add v1i remote 192.0.2.1 key $KEY_V1I || rc=1
 	sfc2 port add v1o remote 192.0.2.1 key $KEY_V1O || rc=1
+	local_groups sfc2 "remote 192.0.2.1 key 21" "remote 192.0.2.1 key 22" \
+		"remote 192.0.2.1 key 31" "remote 192.0.2.1 key 32" || rc=1
 	sfc2 port-pair add pp1 ingress v1i egress v1o || rc=1
 	sfc2 port-pair-group add g1 port-pair pp1 || rc=1
-	sfc2 flow-classifier add fc1 ethertype IPv4 source-ip 10.0.0.2/32 \
+	sfc2 flow-classifier add fc1 ethertype IPv4 protocol icmp source-ip 10.0.0.2/32 \
+		destination-ip 10.0.0.1/32 logical-source-port app2 || rc=1
+	sfc2 flow-classifier add fc3 ethertype IPv4 protocol tcp source-ip 10.0.0.2/32 \
 		destination-ip 10.0.0.1/32 logical-source-port app2 || rc=1
 	sfc2 port-chain add c1 port-pair-group g1 flow-classifier fc1 \
 		chain-id $SPI symmetric on || rc=1
-	log_test $rc "host2: the same chain, vnf1 and app1 remote"
+	sfc2 port-chain add c3 port-pair-group g1 port-pair-group g2 \
+		port-pair-group g3 flow-classifier fc3 chain-id 30 symmetric on || rc=1
+	log_test $rc "host2: the same chains, the VNFs and app1 remote"
 	check_eq "host1: gnv0 is a Geneve device in external mode" true \
 		"$(ip -n "$H1" -d -j link show gnv0 | jq '.[0].linkinfo.info_kind == "geneve" and (.[0].linkinfo.info_data.external // false)')"
-	join_bridge "$H1" br0 v1i v1o
+	join_bridge "$H1" br0 v1i v1o v2i v2o v3i v3o
+}
+
+# local_groups sfcN PORTARGS(v2i) PORTARGS(v2o) PORTARGS(v3i) PORTARGS(v3o):
+# vnf2 and vnf3's ports as given (local or remote), their pairs and groups.
+local_groups() {
+	local sfcn=$1
+	$sfcn port add v2i $2 && $sfcn port add v2o $3 &&
+		$sfcn port add v3i $4 && $sfcn port add v3o $5 &&
+		$sfcn port-pair add pp2 ingress v2i egress v2o &&
+		$sfcn port-pair add pp3 ingress v3i egress v3o &&
+		$sfcn port-pair-group add g2 port-pair pp2 &&
+		$sfcn port-pair-group add g3 port-pair pp3
 }
 
 test_config_errors() {
@@ -144,10 +172,10 @@ test_config_errors() {
 		"$(sfc1 -j export | jq -r '.tunnels[0].device')"
 }
 
-# Packets chain c1 steered into hop 0 in DIR (forward|reverse) on a host.
-hop_packets() {	# hop_packets sfcN DIR
-	"$1" -j stats | jq -r --arg d "$2" \
-		'[.chains[] | select(.name == "c1") | .[$d][] | select(.hop == 0) | .packets] | first // 0'
+# Packets CHAIN steered into HOP in DIR (forward|reverse) on a host.
+hop_packets() {	# hop_packets sfcN DIR [CHAIN [HOP]]
+	"$1" -j stats | jq -r --arg d "$2" --arg c "${3:-c1}" --argjson h "${4:-0}" \
+		'[.chains[] | select(.name == $c) | .[$d][] | select(.hop == $h) | .packets] | first // 0'
 }
 
 test_ping() {
@@ -172,7 +200,11 @@ test_tcp() {
 	sleep 0.5
 	ip netns exec "$APP2" iperf3 -c 10.0.0.1 -t 3 -J >"$TMP/iperf.json" 2>&1
 	bytes=$(iperf_bytes "$TMP/iperf.json")
-	check_ge "iperf3 TCP app2 -> app1 across hosts through vnf1 (bytes)" 100000 "${bytes:-0}"
+	check_ge "iperf3 TCP app2 -> app1 across hosts through vnf1..vnf3 (bytes)" 100000 "${bytes:-0}"
+	check_ge "host2 sent c3's segments into the tunnel (hop 0)" 100 "$(hop_packets sfc2 forward c3 0)"
+	check_ge "host1 walked them through hop 2 (vnf3)" 100 "$(hop_packets sfc1 forward c3 2)"
+	check_ge "host1 walked the ACKs backwards through hop 0 (vnf1)" 100 "$(hop_packets sfc1 reverse c3 0)"
+	check_ge "vnf2 forwarded the segments" 100 "$(dev_rx_packets "$VNF2" in)"
 }
 
 # No workload MAC on a wrong port anywhere: each host's bridge learns its
@@ -198,10 +230,10 @@ monitor() {
 	local var=$1 hns=$2 n=$3 port=$4 ns
 	setup_ns "$var" || return 1
 	ns=${!var}
-	veth_pair "$UL" "m$n" "$ns" m || return 1
-	ip -n "$ns" link set m address "$(mac_of "$hns" "ul$n")" mtu 9000 &&
+	veth_pair "$UL" "m$n" "$ns" mon || return 1
+	ip -n "$ns" link set mon address "$(mac_of "$hns" "ul$n")" mtu 9000 &&
 		ip -n "$UL" link set "m$n" mtu 9000 &&
-		ip -n "$ns" addr add "192.0.2.$n/24" dev m &&
+		ip -n "$ns" addr add "192.0.2.$n/24" dev mon &&
 		ip -n "$ns" link add gnvm type geneve external &&
 		ip -n "$ns" link set gnvm up || return 1
 	tc -n "$UL" qdisc add dev "$port" clsact 2>/dev/null
@@ -293,6 +325,40 @@ sfc_drop_counter_of() {	# sfc_drop_counter_of sfcN REASON
 	"$1" -j status | jq -r --arg r "$2" '.drops[$r] // 0'
 }
 
+# The same walk with the sfc_geneve module's kfuncs writing and reading the
+# option: the module loaded, each host's data plane rebuilt (the loader
+# picks the mode), sfcctl having set the module's class and type (per
+# netns) to the tunnel's; the module's own counters and the wire judge.
+# The module stays loaded: our programs hold it until the namespaces go.
+test_kfunc_mode() {
+	local ko=$SFC_BUILD/kmod/sfc_geneve.ko set2 get1 hop n
+	[ -e "$ko" ] || { echo "    skip   kfunc mode: $ko not built"; return 0; }
+	grep -q "^sfc_geneve " /proc/modules || insmod "$ko"
+	log_test $? "insmod sfc_geneve.ko"
+	sfc1 restore >/dev/null && sfc2 restore >/dev/null
+	log_test $? "both hosts rebuild their data plane with the module"
+	check_eq "host1: kfunc mode, module class/type set to the tunnel's" \
+		"kfunc $((CLASS)) $((TYPE))" \
+		"$(sfc1 -j module show | jq -r '"\(.mode) \(.opt_class) \(.opt_type)"')"
+	capture_start "$TMP/k2.pcap" "$UL" t2 udp port 6081
+	capture_start "$TMP/k1.pcap" "$UL" t1 udp port 6081
+	ip netns exec "$APP2" ping -q -c 5 -i 0.1 -W 3 10.0.0.1 >/dev/null
+	log_test $? "ping app2 -> app1 through vnf1, options by kfunc"
+	capture_stop
+	set2=$(sfc2 -j module show | jq .stats.set)
+	get1=$(sfc1 -j module show | jq .stats.get)
+	check_ge "host2's module wrote the hop options" 5 "$set2"
+	check_ge "host1's module read them" 5 "$get1"
+	for n in 1 2; do
+		tshark_table "$TMP/k$n.pcap" geneve.vni geneve.option.class \
+			geneve.option.type geneve.option.unknown.data icmp.type
+	done
+	hop=$(table_count "$TMP/k2.pcap.tsv" "geneve.vni=$(printf 0x%06x $VNI),geneve.option.class=$CLASS,geneve.option.type=$TYPE,geneve.option.unknown.data=00000aff00040000000000020000000b,icmp.type=8")
+	check_ge "tshark: the kfunc-written hop option is the fallback's, byte for byte" 5 "$hop"
+	n=$(table_count "$TMP/k1.pcap.tsv" "geneve.option.unknown.data=00000a00000300000000000200000002,icmp.type=8")
+	check_ge "tshark: the kfunc-written re-inject option too" 5 "$n"
+}
+
 KEY_V1I_HEX=$(printf %02x $KEY_V1I)
 setup_topology || { echo "topology setup failed"; exit 1; }
 configure
@@ -304,4 +370,5 @@ test_mac_learning
 setup_monitors || log_test 1 "monitors with flower geneve_opts"
 test_wire_format
 test_bad_options
+test_kfunc_mode
 exit $RET
