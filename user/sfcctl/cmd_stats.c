@@ -80,6 +80,15 @@ static void print_ports(const struct sfc_dp *dp, const struct sfc_config *cfg)
 
 		sfc_print_open_object(NULL);
 		sfc_print_string(PRINT_ANY, "name", "port %s", p->name);
+		if (sfc_cfg_port_is_remote(p)) {	/* counted on its host */
+			char ip[16];
+
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", p->remote[0],
+				 p->remote[1], p->remote[2], p->remote[3]);
+			sfc_print_string(PRINT_ANY, "remote", " (remote %s)\n", ip);
+			sfc_print_close_object();
+			continue;
+		}
 		sfc_print_string(PRINT_ANY, "device", " (%s)", p->dev);
 		print_port_counters(dp, p->id);
 		sfc_print_text("\n");
