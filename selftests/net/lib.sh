@@ -259,7 +259,13 @@ wait_for_line() {
 # matters: otherwise packets wait in the kernel ring until a block is
 # retired, and the ones still waiting are lost when tcpdump is stopped.
 # It returns once tcpdump is listening (a busy machine can take seconds),
-# with an 8 MiB buffer so a loaded CPU does not make it drop packets.
+# with an 8 MiB buffer so a loaded CPU does not make it drop packets, and
+# a 1 KiB snapshot: immediate mode makes libpcap use TPACKET_V2, a ring
+# of fixed-size slots sized from the snapshot length, so the default
+# (256 KiB) leaves few slots in 8 MiB, and a burst of small packets
+# overflowed them on a busy machine ("packets dropped by kernel").
+# Headers and the tests' payloads fit in 1 KiB; tshark still sees each
+# frame's full length.
 CAPTURE_PIDS=()
 CAPTURE_FILES=()
 capture_start() {
@@ -267,7 +273,7 @@ capture_start() {
 	[ "$dev" != any ] || link=(-y LINUX_SLL2)
 	ip netns exec "$ns" tcpdump -i "$dev" "${link[@]}" -Q "${CAPTURE_Q:-in}" \
 		-nn -U --immediate-mode \
-		-B 8192 --time-stamp-precision=nano -w "$file" "$@" 2>"$file.log" &
+		-s 1024 -B 8192 --time-stamp-precision=nano -w "$file" "$@" 2>"$file.log" &
 	CAPTURE_PIDS+=($!)
 	CAPTURE_FILES+=("$file")
 	defer "kill $! 2>/dev/null"
