@@ -55,6 +55,14 @@ static __always_inline void expect_replies(const struct sfc_pkt *pkt,
 		bpf_map_update_elem(&sfc_flows, &rkey, &rev, BPF_ANY);
 }
 
+static __always_inline bool is_workload_port(__u32 ifindex)
+{
+	struct sfc_port_key k = { .ifindex = ifindex };
+	const struct sfc_port_val *v = bpf_map_lookup_elem(&sfc_ports, &k);
+
+	return v && (v->flags & SFC_PORT_F_WORKLOAD);
+}
+
 /* Where the option says the packet is: chain by SPI, hop by SI. */
 static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
 					    const struct sfc_global *g,
@@ -141,6 +149,11 @@ int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 	if (!dst || !dst->ifindex)
 		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
 	if (c.flags & SFC_GENEVE_F_REINJECT) {
+		/* Only a workload port is ever a chain's source: the done
+		 * mark lets a packet past classification there, never into
+		 * a VNF's port. */
+		if (!is_workload_port(dst->ifindex))
+			return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
 		skb_set_mark(skb, (skb_mark(skb) & ~g->mark_mask) | g->mark_done);
 		return redirect_to(dst->ifindex, BPF_F_INGRESS);
 	}

@@ -170,6 +170,8 @@ test_config_errors() {
 		"1:sfcctl: tunnel device notgnv exists and is not a Geneve device (veth)" "$?:$out"
 	check_eq "configuration unchanged after the errors" gnv0 \
 		"$(sfc1 -j export | jq -r '.tunnels[0].device')"
+	check_eq "stats: a remote port names its host" 192.0.2.2 \
+		"$(sfc1 -j stats | jq -r '.ports[] | select(.name == "app2") | .remote')"
 }
 
 # Packets CHAIN steered into HOP in DIR (forward|reverse) on a host.
@@ -319,6 +321,10 @@ test_bad_options() {
 	send_geneve "${hdr}00000aff"
 	after=$(sfc_drop_counter_of sfc1 geneve-bad-opt)
 	check_eq "our option with a length past the list: dropped as bad" 1 $((after - before))
+	before=$(sfc_drop_counter_of sfc1 geneve-bad-opt)
+	send_geneve "${hdr}00000a0000030000000000020000000b"
+	after=$(sfc_drop_counter_of sfc1 geneve-bad-opt)
+	check_eq "re-inject naming a VNF port (not a workload's): dropped as bad" 1 $((after - before))
 }
 
 sfc_drop_counter_of() {	# sfc_drop_counter_of sfcN REASON
