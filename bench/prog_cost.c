@@ -33,6 +33,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "uapi/sfc_maps.h"	/* types of the skeleton's globals */
 #include "sfc_tc.skel.h"
 
 /*
