@@ -183,6 +183,17 @@ $(O)/selftests/fixtures/%.fix: selftests/unit/fixtures/%.py selftests/unit/fixtu
 	$(Q)mkdir -p $(@D)
 	$(Q)/usr/bin/python3 $< > $@
 
+# The benchmark's BPF_PROG_TEST_RUN runner (bench/run.sh builds its own
+# copy): built with everything, so a change to the programs' globals or maps
+# cannot break `make bench` unseen.
+BENCH_PROG_COST := $(O)/bench/prog_cost
+user: $(BENCH_PROG_COST)
+
+$(BENCH_PROG_COST): bench/prog_cost.c $(BPF_SKELS) $(wildcard include/uapi/*.h)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(USER_LDLIBS)
+
 # The hostile packet corpus test_corpus runs (selftests/unit/corpus/).
 CORPUS_GENS := $(wildcard selftests/unit/corpus/*.py)
 CORPORA     := $(patsubst selftests/unit/corpus/%.py,$(O)/selftests/corpus/%.corpus,$(CORPUS_GENS))
