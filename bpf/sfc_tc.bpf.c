@@ -111,7 +111,7 @@ static __always_inline int start_chain(struct __sk_buff *skb,
 		if (!old || old->chain != idx || old->dir != SFC_DIR_REV)
 			bpf_map_update_elem(&sfc_flows, &rkey, &rev, BPF_ANY);
 	}
-	return steer_into_hop(skb, pkt, chain, st, g);
+	return sfc_steer(skb, pkt, g, st, 0);
 }
 
 /*

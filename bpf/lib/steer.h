@@ -341,15 +341,6 @@ int sfc_steer(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 	return sfc_drop(SFC_DROP_BAD_CHAIN);
 }
 
-/* Into hop st->hop of the chain st names (chain: already checked). */
-static __always_inline int steer_into_hop(struct __sk_buff *skb,
-					  const struct sfc_pkt *pkt,
-					  const struct sfc_chain *chain,
-					  struct steer_state *st,
-					  const struct sfc_global *g)
-{
-	return sfc_steer(skb, pkt, g, st, 0);
-}
 
 /*
  * The source port is on another host: the packet goes back there with

@@ -191,18 +191,25 @@ static int port_line(struct sfc_tc *skel, const char *arg)
 				   BPF_ANY) ? -errno : 0;
 }
 
-/* The largest frame BPF_PROG_TEST_RUN takes for a TC program here. */
-static __u32 probe_max_frame(int prog_fd)
+/*
+ * The largest frame BPF_PROG_TEST_RUN takes for a program here: the TC
+ * program, or (xdp) the XDP program, whose context must name the frame's
+ * end.
+ */
+static __u32 probe_max_frame(int prog_fd, bool xdp)
 {
 	static uint8_t buf[MAX_FRAME];
 	__u32 lo = ETH_HLEN, hi = MAX_FRAME;
 
 	while (lo < hi) {
 		__u32 mid = (lo + hi + 1) / 2;
-		struct __sk_buff ctx = { .ingress_ifindex = 0 };
+		struct __sk_buff skb_ctx = { .ingress_ifindex = 0 };
+		struct xdp_md xdp_ctx = { .data_end = mid };
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
-			    .data_size_in = mid, .ctx_in = &ctx,
-			    .ctx_size_in = sizeof(ctx), .repeat = 1);
+			    .data_size_in = mid,
+			    .ctx_in = xdp ? (void *)&xdp_ctx : (void *)&skb_ctx,
+			    .ctx_size_in = xdp ? sizeof(xdp_ctx) : sizeof(skb_ctx),
+			    .repeat = 1);
 
 		if (bpf_prog_test_run_opts(prog_fd, &opts))
 			hi = mid - 1;
@@ -468,27 +475,6 @@ static void run_xdp_case(struct sfc_tc *skel, unsigned long n, const char *line,
 			opts.data_size_out - ctx_out.data);
 }
 
-/* The largest frame BPF_PROG_TEST_RUN takes for the XDP program. */
-static __u32 probe_xdp_max_frame(int prog_fd)
-{
-	static uint8_t buf[MAX_FRAME];
-	__u32 lo = ETH_HLEN, hi = MAX_FRAME;
-
-	while (lo < hi) {
-		__u32 mid = (lo + hi + 1) / 2;
-		struct xdp_md ctx = { .data_end = mid };
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
-			    .data_size_in = mid, .ctx_in = &ctx,
-			    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-		if (bpf_prog_test_run_opts(prog_fd, &opts))
-			hi = mid - 1;
-		else
-			lo = mid;
-	}
-	return lo;
-}
-
 static bool steer_ok(int ifindex, int tag, __u32 to, __u32 flags)
 {
 	const struct ifinfo *from = &ifs[ifindex];
@@ -621,7 +607,7 @@ static void run_case(struct sfc_tc *skel, unsigned long n, char *line,
 
 static int run_corpus(struct sfc_tc *skel, const char *path, unsigned long stride)
 {
-	__u32 max_frame = probe_max_frame(bpf_program__fd(skel->progs.sfc_tc_ingress));
+	__u32 max_frame = probe_max_frame(bpf_program__fd(skel->progs.sfc_tc_ingress), false);
 	struct stats st = { 0 };
 	unsigned long n = 0, ncase = 0;
 	char *line = NULL;
@@ -636,7 +622,7 @@ static int run_corpus(struct sfc_tc *skel, const char *path, unsigned long strid
 		tap_result(0, "open %s: %s (run make)", path, strerror(errno));
 		return -1;
 	}
-	xdp_max_frame = probe_xdp_max_frame(bpf_program__fd(skel->progs.sfc_xdp_pop));
+	xdp_max_frame = probe_max_frame(bpf_program__fd(skel->progs.sfc_xdp_pop), true);
 	printf("# corpus %s, stride %lu; BPF_PROG_TEST_RUN takes frames up to %u bytes (TC), %u (XDP)\n",
 	       path, stride, max_frame, xdp_max_frame);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
