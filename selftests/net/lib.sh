@@ -140,6 +140,17 @@ sfc() {
 	ip netns exec "$ns" "$SFCCTL" --bpffs "$SFC_PIN" "$@"
 }
 
+# sfc_vnf_hop NAME [CORRELATION]: the sfcctl side of a two-port VNF whose
+# host ports are NAMEi/NAMEo: ports of those names, port pair ppNAME
+# (with the correlation, if given) and its own group gNAME.
+sfc_vnf_hop() {
+	local v=$1
+	sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
+		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o \
+			${2:+correlation "$2"} &&
+		sfc "$HOST" port-pair-group add g$v port-pair pp$v
+}
+
 # sfc_port_counter NS DEV FIELD: a port counter from `sfcctl status -j`.
 sfc_port_counter() {
 	sfc "$1" -j status | jq -r --arg d "$2" --arg f "$3" \

@@ -94,9 +94,7 @@ configure() {
 	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
 	for v in a:mpls b:none c:mpls d:nsh e:nsh m:mpls q:nsh; do
 		corr=${v#*:}; v=${v%%:*}
-		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
-		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o correlation $corr &&
-		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
+		sfc_vnf_hop $v $corr || return 1
 	done
 	for v in 5201 5202 5203 5204 5205 5206; do
 		sfc "$HOST" flow-classifier add fc$v ethertype IPv4 protocol tcp \

@@ -110,9 +110,7 @@ configure_sfc() {
 	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
 	for v in x:nsh y:nsh b:none; do
 		corr=${v#*:}; v=${v%%:*}
-		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
-		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o correlation $corr &&
-		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
+		sfc_vnf_hop $v $corr || return 1
 	done
 	sfc "$HOST" flow-classifier add fc-icmp ethertype IPv4 protocol icmp \
 		logical-source-port app1 destination-ip 10.0.0.2 || return 1

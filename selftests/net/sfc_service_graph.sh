@@ -49,9 +49,7 @@ configure() {
 	local v
 	sfc "$HOST" port add app1 dev p1 && sfc "$HOST" port add app2 dev p4 || return 1
 	for v in a b c d; do
-		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
-		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o &&
-		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
+		sfc_vnf_hop $v || return 1
 	done
 	sfc "$HOST" flow-classifier add fc1 ethertype IPv4 protocol udp \
 		logical-source-port app1 destination-port 2001-2003 &&
@@ -69,9 +67,7 @@ configure() {
 	sfc "$HOST" service-graph add sg branching-point pc1:pc2,pc3 \
 		branching-point pc2:pc4 branching-point pc3:pc4 || return 1
 	for v in x y; do
-		sfc "$HOST" port add ${v}i dev ${v}i && sfc "$HOST" port add ${v}o dev ${v}o &&
-		sfc "$HOST" port-pair add pp$v ingress ${v}i egress ${v}o correlation mpls &&
-		sfc "$HOST" port-pair-group add g$v port-pair pp$v || return 1
+		sfc_vnf_hop $v mpls || return 1
 	done
 	sfc "$HOST" flow-classifier add fm1 ethertype IPv4 protocol udp \
 		logical-source-port app1 destination-port 3001-3002 &&
