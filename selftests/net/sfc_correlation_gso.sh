@@ -47,6 +47,7 @@ defer "rm -rf '$TMP'"
 
 SECS=${GSO_SECS:-2}
 MIN_BYTES=${GSO_MIN_BYTES:-2000000}	# 8 Mbit/s; host ~3 Gbit/s, TCG guest 40+ Mbit/s
+FRAMES=0	# frames counted at the aware VNFs over all runs
 CHAINS="c-mpls:5201:A c-8595:5202:A c-nsh:5203:D c-nshe:5204:D c-mm:5205:M c-mq:5206:Q"
 [ -n "${SFC_IN_GUEST:-}" ] && CHAINS="c-mpls:5201:A c-nsh:5203:D c-mm:5205:M"
 CHAINS=${GSO_CHAINS:-$CHAINS}	# NAME:PORT:VNF ..., to run a few
@@ -124,19 +125,16 @@ rx_stat() {
 	ip -n "$1" -j -s link show dev "$2" | jq ".[0].stats64.rx.$3"
 }
 
-# link_drops: tx and rx drops of every link of the aware VNFs, both sides.
+# link_drops: tx and rx drops of every link of the aware VNFs, both sides;
+# the links that dropped anything are named on stderr.
 link_drops() {
 	local v ns sum=0 d n
 	for v in $AWARE; do
 		ns=${!v}
-		for d in in out; do
-			n=$(ip -n "$ns" -j -s link show dev "$d" |
+		for d in "$ns:in" "$ns:out" "$HOST:${v,,}i" "$HOST:${v,,}o"; do
+			n=$(ip -n "${d%%:*}" -j -s link show dev "${d#*:}" |
 				jq '.[0].stats64 | .rx.dropped + .tx.dropped')
-			sum=$((sum + n))
-		done
-		for d in i o; do
-			n=$(ip -n "$HOST" -j -s link show dev "${v,,}$d" |
-				jq '.[0].stats64 | .rx.dropped + .tx.dropped')
+			[ "$n" = 0 ] || echo "    info   $n drop(s) on ${d#*:} in ${d%%:*}" >&2
 			sum=$((sum + n))
 		done
 	done
@@ -155,6 +153,7 @@ run_tcp() {
 		iperf3 -c 10.0.0.2 -p "$port" -t "$SECS" -P "$streams" -J >"$out" 2>&1
 	log_test $? "$name: iperf3 TCP, $streams stream(s), default offloads"
 	b1=$(rx_stat "${!vnf}" in bytes); p1=$(rx_stat "${!vnf}" in packets)
+	FRAMES=$((FRAMES + p1 - p0))
 	bytes=$(iperf_bytes "$out")
 	retr=$(jq '.end.sum_sent.retransmits' "$out" 2>/dev/null)
 	printf '    info   %s: %s bit/s, %s retransmits, %s frames at %s in\n' "$name" \
@@ -182,7 +181,13 @@ test_clean() {
 	check_eq "no sfc drops" 0 "$(sfc "$HOST" -j status | jq '[.drops[]] | add')"
 	check_eq "every aware VNF decremented the SI" 0 \
 		"$(sfc "$HOST" -j status | jq '[.ports[].si_kept_packets] | add')"
-	check_eq "no kernel drops on the aware VNFs' links" 0 "$(link_drops)"
+	# The bug this guards against (veth dropping every GSO super-packet
+	# marked dodgy) drops thousands; a loaded 2-core machine may overflow a
+	# backlog queue once in a while under four streams (CI saw 1 in ~400k).
+	local drops max
+	drops=$(link_drops); max=$((FRAMES / 10000))
+	[ "$drops" -le "$max" ]
+	log_test $? "kernel drops on the aware VNFs' links: at most 1 per 10000 frames ($drops <= $max of $FRAMES)"
 }
 
 setup_topology || skip "could not build the topology"
