@@ -37,6 +37,17 @@ static __always_inline int redirect_to(__u32 ifindex, __u64 flags)
 	return bpf_redirect(ifindex, flags);
 }
 
+/* Into the other end of a veth (SFC_PAIR_F_PEER_*), at its ingress. */
+static __always_inline int redirect_to_peer(__u32 ifindex)
+{
+	if (sfc_test_mode) {
+		sfc_test_redirect_ifindex = ifindex;
+		sfc_test_redirect_flags = SFC_REDIRECT_PEER;
+	}
+	trace_note_redirect(ifindex, SFC_REDIRECT_PEER);
+	return bpf_redirect_peer(ifindex, 0);
+}
+
 static __always_inline void flow_key_of(struct sfc_flow_key *k,
 					const struct sfc_pkt *pkt, __u32 ifindex)
 {
@@ -169,6 +180,17 @@ static __always_inline int enter_instance(struct __sk_buff *skb,
 		return ret;
 	count_hop(st->chain, st->dir, st->hop, skb);
 	trace_note_hop(st->chain, st->hop, st->dir);
+	if (pair->flags & (st->dir == SFC_DIR_FWD ? SFC_PAIR_F_PEER_IN :
+						    SFC_PAIR_F_PEER_OUT)) {
+		/*
+		 * Straight into the VNF's namespace: the host end's egress
+		 * guard never sees it, so no steered mark, and our bits are
+		 * cleared here (a namespace crossing by peer redirect keeps
+		 * the mark).
+		 */
+		skb_set_mark(skb, skb_mark(skb) & ~st->mark_mask);
+		return redirect_to_peer(target);
+	}
 	skb->mark = (skb->mark & ~st->mark_mask) | st->mark_steer;
 	return redirect_to(target, 0);
 }

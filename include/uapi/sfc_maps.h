@@ -255,6 +255,20 @@ struct sfc_class_val {
 
 /* A pair on another host: ingress/egress_ifindex hold its port keys. */
 #define SFC_PAIR_F_REMOTE	(1u << 0)
+/*
+ * The pair's ingress (egress) port is the host end of a veth whose other
+ * end is in another namespace (the VNF's): the packet is handed straight
+ * to that end's ingress with bpf_redirect_peer, skipping the host end's
+ * transmit and the backlog queue in between. Set by sfcctl from rtnetlink.
+ */
+#define SFC_PAIR_F_PEER_IN	(1u << 1)
+#define SFC_PAIR_F_PEER_OUT	(1u << 2)
+
+/*
+ * In trace events (target_flags) and test-mode records: the redirect was
+ * bpf_redirect_peer. The kernel's own BPF_F_PEER bit, which is not uapi.
+ */
+#define SFC_REDIRECT_PEER	(1u << 17)
 
 #define SFC_PPG_F_TAP		(1u << 0)	/* copies go here, originals go on */
 #define SFC_PPG_F_FAIL_OPEN	(1u << 1)	/* no healthy instance: skip hop */
@@ -402,7 +416,7 @@ struct sfc_trace_event {
 	__s32 verdict;		/* TC_ACT_* */
 	__u32 drop_reason;	/* enum sfc_drop_reason, 0 if not dropped */
 	__u32 target_ifindex;	/* redirect target, 0 if none */
-	__u32 target_flags;	/* BPF_F_INGRESS or 0 */
+	__u32 target_flags;	/* BPF_F_INGRESS, SFC_REDIRECT_PEER or 0 */
 	__u16 chain;		/* 0: no chain */
 	__u8 hop;
 	__u8 dir;		/* SFC_DIR_* */

@@ -10,7 +10,9 @@
 # request into each hop and back to p1, the reply backwards to p4) with
 # the right devices, hops and redirect targets; a filter that matches
 # nothing shows nothing; a drop shows its reason; tracing is off again
-# when the command ends.
+# when the command ends. vnf1 and vnf3 get packets by bpf_redirect_peer
+# (veths into their namespaces: the trace says "peer"), vnf2 through its
+# host ports' egress (`handoff egress`).
 # guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
@@ -40,14 +42,14 @@ test_walk() {
 	log_test $? "trace ran"
 	got=$(jq -r '[.dev, .dir // "-", (.hop | tostring), .verdict, .target // "-", .target_hook // "-"] | join(" ")' \
 		"$TMP/walk.json")
-	want="p1 forward 0 redirect v1i egress
+	want="p1 forward 0 redirect v1i peer
 v1o forward 1 redirect v2i egress
-v2o forward 2 redirect v3i egress
+v2o forward 2 redirect v3i peer
 v3o forward done redirect p1 ingress
 p1 - null pass - -
-p4 reverse 2 redirect v3o egress
+p4 reverse 2 redirect v3o peer
 v3i reverse 1 redirect v2o egress
-v2i reverse 0 redirect v1o egress
+v2i reverse 0 redirect v1o peer
 v1i reverse done redirect p4 ingress"
 	check_eq "one ping: the nine program runs of its walk, in order" "$want" "$got"
 	check_eq "every event names the flow" 9 \
@@ -82,8 +84,8 @@ test_off_after() {
 			jq -r '.value[0:4] | join(" ")')"
 }
 
-three_vnf_chain
-log_test $? "three VNFs and chain c1"
+three_vnf_chain && sfc "$HOST" port-pair set pp2 handoff egress
+log_test $? "three VNFs and chain c1 (vnf2 handed packets by its ports' egress)"
 test_walk
 test_filter
 test_drop

@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "dataplane.h"
 #include "maglev.h"
+#include "netdev.h"
 #include "genl.h"
 #include "tunnel.h"
 #include "uapi/sfc_maps.h"
@@ -40,6 +41,7 @@ struct compile_ctx {
 	__u32 generation;	/* being built */
 	__u32 slot;
 	__u32 *ifindex;		/* per cfg->ports entry, 0: no device */
+	bool *peer;		/* per cfg->ports entry: a veth, other end elsewhere */
 	__u32 tunnel_ifindex;	/* the Geneve device, 0: no tunnel */
 	bool best_effort;	/* undoing: skip what cannot be done */
 	char *err;
@@ -64,14 +66,26 @@ static int map_write(int fd, __u32 key, const void *val)
 	return bpf_map_update_elem(fd, &key, val, BPF_ANY) ? -errno : 0;
 }
 
-static __u32 port_ifindex(const struct compile_ctx *cc, const char *name)
+/* The index of a port in cfg->ports, or ports.n when there is none. */
+static size_t port_index(const struct compile_ctx *cc, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < cc->cfg->ports.n; i++)
 		if (!strcmp(cc->cfg->ports.v[i].name, name))
-			return cc->ifindex[i];
-	return 0;
+			break;
+	return i;
+}
+
+/* cc->ifindex and cc->peer have a zero entry past the ports for "none". */
+static __u32 port_ifindex(const struct compile_ctx *cc, const char *name)
+{
+	return cc->ifindex[port_index(cc, name)];
+}
+
+static bool port_peer(const struct compile_ctx *cc, const char *name)
+{
+	return cc->peer[port_index(cc, name)];
 }
 
 static __u32 port_id(const struct sfc_config *cfg, const char *name)
@@ -108,7 +122,8 @@ static int resolve_devices(struct compile_ctx *cc)
 	size_t i;
 
 	cc->ifindex = calloc(cc->cfg->ports.n + 1, sizeof(*cc->ifindex));
-	if (!cc->ifindex)
+	cc->peer = calloc(cc->cfg->ports.n + 1, sizeof(*cc->peer));
+	if (!cc->ifindex || !cc->peer)
 		return fail(cc, -ENOMEM, "out of memory");
 	for (i = 0; i < cc->cfg->ports.n; i++) {
 		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
@@ -120,6 +135,8 @@ static int resolve_devices(struct compile_ctx *cc)
 			return fail(cc, -ENODEV, "port %s: no device %s",
 				    p->name, p->dev);
 	}
+	/* Without the answer every port keeps the plain redirect: slower, not wrong. */
+	sfc_netdev_veth_peer_elsewhere(cc->ifindex, cc->cfg->ports.n, cc->peer);
 	return resolve_tunnel(cc);
 }
 
@@ -399,6 +416,16 @@ static bool pair_is_remote(const struct sfc_config *cfg,
 	return p && sfc_cfg_port_is_remote(p);
 }
 
+/* Which of a local pair's ports bpf_redirect_peer can enter (uapi). */
+static __u8 pair_peer_flags(const struct compile_ctx *cc,
+			    const struct sfc_cfg_pair *pp)
+{
+	if (pp->handoff == SFC_HANDOFF_EGRESS)
+		return 0;
+	return (port_peer(cc, pp->ingress) ? SFC_PAIR_F_PEER_IN : 0) |
+	       (port_peer(cc, pp->egress) ? SFC_PAIR_F_PEER_OUT : 0);
+}
+
 /* A group as the data plane holds it, Maglev table included. */
 static int build_ppg(struct compile_ctx *cc, const struct sfc_cfg_ppg *g,
 		     struct sfc_ppg *v)
@@ -426,6 +453,7 @@ static int build_ppg(struct compile_ctx *cc, const struct sfc_cfg_ppg *g,
 		} else {
 			v->pairs[j].ingress_ifindex = port_ifindex(cc, pp->ingress);
 			v->pairs[j].egress_ifindex = port_ifindex(cc, pp->egress);
+			v->pairs[j].flags = pair_peer_flags(cc, pp);
 		}
 		v->pairs[j].weight = (__u16)(pp->weight ? pp->weight : 1);
 		v->pairs[j].correlation = (__u8)pp->correlation;
@@ -957,6 +985,7 @@ static void undo_stage(struct compile_ctx *failed, const struct sfc_config *old)
 		cleanup_remote(&cc);
 	}
 	free(cc.ifindex);
+	free(cc.peer);
 }
 
 static int stage(struct compile_ctx *cc, const struct sfc_config *old,
@@ -1026,6 +1055,7 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 		cleanup_after_switch(&cc, &g, dst_ports);
 out:
 	free(cc.ifindex);
+	free(cc.peer);
 	sfc_dp_close(&dp);
 	return ret;
 }
@@ -1098,6 +1128,7 @@ int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
 		cleanup_remote(&cc);
 	}
 	free(cc.ifindex);
+	free(cc.peer);
 	sfc_dp_close(&dp);
 	return ret;
 }

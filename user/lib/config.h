@@ -49,12 +49,25 @@ struct sfc_cfg_port {
 	uint32_t vni;
 };
 
+/*
+ * How a packet is handed to an instance: auto uses bpf_redirect_peer when
+ * the port is a veth whose other end is in another namespace (the packet
+ * goes straight to the VNF's end: faster, but the host end's egress --
+ * qdisc, tcpdump on it -- never sees it); egress always sends it out of
+ * the host end.
+ */
+enum sfc_handoff {
+	SFC_HANDOFF_AUTO = 0,
+	SFC_HANDOFF_EGRESS,
+};
+
 struct sfc_cfg_pair {
 	char name[SFC_NAME_MAX];
 	char ingress[SFC_NAME_MAX];	/* port name */
 	char egress[SFC_NAME_MAX];	/* port name; same as ingress: one port */
 	enum sfc_correlation correlation;
 	uint32_t weight;		/* 1..65535, default 1 */
+	enum sfc_handoff handoff;
 };
 
 enum sfc_fail_mode {

@@ -28,6 +28,11 @@ const struct sfc_enum_name sfc_correlation_names[] = {
 	{ "nsh", SFC_CORR_NSH }, { NULL, 0 },
 };
 
+static const struct sfc_enum_name handoff_names[] = {
+	{ "auto", SFC_HANDOFF_AUTO }, { "egress", SFC_HANDOFF_EGRESS },
+	{ NULL, 0 },
+};
+
 static const struct sfc_enum_name end_names[] = {
 	{ "reinject", SFC_END_REINJECT }, { "direct", SFC_END_DIRECT },
 	{ NULL, 0 },
@@ -144,6 +149,9 @@ static const struct sfc_attr pair_attrs[] = {
 	{ .word = "weight", .key = "weight", .group = SF_PARAMS,
 	  .type = SFC_ATTR_U32, .off = PAIR_F(weight), .min = 1,
 	  .max = UINT16_MAX },
+	{ .word = "handoff", .key = "handoff", .type = SFC_ATTR_ENUM,
+	  .flags = SFC_ATTR_OMIT_DEFAULT, .off = PAIR_F(handoff),
+	  .names = handoff_names },
 };
 
 #define PPG_PARAMS	"port_pair_group_parameters"

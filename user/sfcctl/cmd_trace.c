@@ -41,6 +41,15 @@ struct trace_run {
 	unsigned long limit;
 };
 
+/* Where a redirect put the packet: the target's ingress or egress, or
+ * (bpf_redirect_peer) the ingress of the other end of a veth. */
+static const char *target_hook_name(__u32 flags)
+{
+	if (flags & SFC_REDIRECT_PEER)
+		return "peer";
+	return flags & BPF_F_INGRESS ? "ingress" : "egress";
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -224,7 +233,7 @@ static void print_event(const struct trace_run *run, const struct sfc_trace_even
 		if_indextoname(e->target_ifindex, target);
 		sfc_print_string(PRINT_ANY, "target", " -> %s", target);
 		sfc_print_string(PRINT_ANY, "target_hook", " (%s)",
-				 e->target_flags & BPF_F_INGRESS ? "ingress" : "egress");
+				 target_hook_name(e->target_flags));
 	}
 	if (e->drop_reason)
 		sfc_print_string(PRINT_ANY, "reason", " reason %s",
