@@ -11,7 +11,10 @@
 #      (this kernel has no cls_flower), both directions;
 #   O  Open vSwitch 3.1, userspace (netdev) datapath, in_port -> output
 #      OpenFlow rules doing the same steering (only when ovs-vswitchd exists);
-#   S  ours: sfcctl port chain, default configuration (symmetric, reinject);
+#   S  ours: sfcctl port chain, default configuration (symmetric, reinject,
+#      packets handed to the VNFs by bpf_redirect_peer);
+#   E  ours with `handoff egress`: handed to the VNFs through the host end
+#      of their veths (what S did before the peer handoff);
 #   D  ours with `end direct` (saves a redirect per packet; meant for routed
 #      hosts: on this bridged topology replies go astray, so not in the
 #      default METHODS).
@@ -25,7 +28,7 @@
 # packets (the traffic really went through all of them).
 #
 # Usage: e2e.sh OUT.tsv   (env: CHAINS="1 3 8" RUNS=3 DURATION=3
-#                          METHODS="L F O S D" PINGS=300)
+#                          METHODS="L F O S E D" PINGS=300)
 # Output lines: chain method run test value unit vnf_min app2_rx ok
 set -uo pipefail
 source "$(dirname "$0")/../selftests/net/lib.sh"
@@ -102,16 +105,17 @@ build_F() {
 	host_redirect "$HOST" v${n}o p4 && host_redirect "$HOST" p4 v${n}o
 }
 
-sfc_config() {	# N END: the JSON configuration of one chain
-	/usr/bin/python3 - "$1" "$2" <<-'PY'
+sfc_config() {	# N END HANDOFF: the JSON configuration of one chain
+	/usr/bin/python3 - "$1" "$2" "$3" <<-'PY'
 		import json, sys
-		n, end = int(sys.argv[1]), sys.argv[2]
+		n, end, handoff = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 		ports = [{"name": "app1", "device": "p1"}, {"name": "app2", "device": "p4"}]
 		pairs, groups = [], []
 		for i in range(1, n + 1):
 		    ports += [{"name": "v%di" % i, "device": "v%di" % i},
 		              {"name": "v%do" % i, "device": "v%do" % i}]
-		    pairs.append({"name": "pp%d" % i, "ingress": "v%di" % i, "egress": "v%do" % i})
+		    pairs.append({"name": "pp%d" % i, "ingress": "v%di" % i, "egress": "v%do" % i,
+		                  "handoff": handoff})
 		    groups.append({"name": "g%d" % i, "port_pairs": ["pp%d" % i]})
 		print(json.dumps({"version": 1, "ports": ports, "port_pairs": pairs,
 		    "port_pair_groups": groups,
@@ -123,16 +127,17 @@ sfc_config() {	# N END: the JSON configuration of one chain
 	PY
 }
 
-build_sfc() {	# M N END
+build_sfc() {	# M N END HANDOFF
 	local m=$1 n=$2
 	host_topology "$m" "$n" || return 1
 	sfc_bpffs || return 1
-	sfc_config "$n" "$3" >"$TMP/sfc-$m.json"
+	sfc_config "$n" "$3" "$4" >"$TMP/sfc-$m.json"
 	sfc "$HOST" apply -f "$TMP/sfc-$m.json" >/dev/null || return 1
 	T_PIN[$m]=$SFC_PIN
 }
-build_S() { build_sfc S "$1" reinject; }
-build_D() { build_sfc D "$1" direct; }
+build_S() { build_sfc S "$1" reinject auto; }
+build_E() { build_sfc E "$1" reinject egress; }
+build_D() { build_sfc D "$1" direct auto; }
 
 # Open vSwitch, userspace datapath, started by hand inside HOST with its own
 # run/db/log directories (no kernel module needed).

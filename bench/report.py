@@ -18,7 +18,8 @@ METHOD_NAMES = {
     "L": "L: back-to-back veth (limit)",
     "F": "F: tc u32 match-all + mirred (no flower here)",
     "O": "O: Open vSwitch 3.1, netdev datapath",
-    "S": "S: sfc, default (symmetric, reinject)",
+    "S": "S: sfc, default (symmetric, reinject, handoff by bpf_redirect_peer)",
+    "E": "E: sfc, handoff egress (through the host end of the VNF's veth)",
     "D": "D: sfc, end direct",
 }
 TESTS = [("tcp1", "TCP 1 stream", "Gbit/s", True),

@@ -273,6 +273,7 @@ struct sfc_class_val {
 #define SFC_PPG_F_TAP		(1u << 0)	/* copies go here, originals go on */
 #define SFC_PPG_F_FAIL_OPEN	(1u << 1)	/* no healthy instance: skip hop */
 #define SFC_PPG_F_ASYMMETRIC	(1u << 2)	/* hash fields as seen, not ordered */
+#define SFC_PPG_F_HEALTH	(1u << 3)	/* health-checked: sfc_health counts */
 
 /*
  * sfc_ppgs[slot * SFC_MAX_PPGS + ppg]: a port pair group. table[] is its
@@ -308,7 +309,7 @@ struct sfc_sticky_key {
 struct sfc_sticky {
 	__u32 ingress_ifindex;	/* the instance, by its ports */
 	__u32 egress_ifindex;
-	__u64 last_ns;		/* bpf_ktime_get_ns, refreshed ~1/s */
+	__u64 last_ns;		/* bpf_ktime_get_coarse_ns, refreshed ~1/s */
 };
 
 /* sfc_health (hash, by a pair's ingress ifindex): written by the health

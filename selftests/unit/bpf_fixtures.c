@@ -50,7 +50,7 @@ struct map_entry {
 	char map[32];
 	uint8_t *key, *val;	/* val NULL: must be absent (expectations) */
 	size_t key_len, val_len;
-	int now_at;		/* >= 0: store CLOCK_MONOTONIC ns there */
+	int now_at;		/* >= 0: add CLOCK_MONOTONIC ns to the u64 there */
 	bool prefix;		/* expectation: val may be a prefix */
 };
 
@@ -341,10 +341,13 @@ static int setup_entries(struct sfc_tc *skel, const struct fixture *f)
 			return -EINVAL;
 		if (e->now_at >= 0 && (size_t)e->now_at + 8 <= e->val_len) {
 			struct timespec ts;
-			uint64_t now;
+			uint64_t now, offset;
 
+			/* what the fixture put there is an offset from now */
+			memcpy(&offset, e->val + e->now_at, sizeof(offset));
 			clock_gettime(CLOCK_MONOTONIC, &ts);
 			now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+			now += offset;
 			memcpy(e->val + e->now_at, &now, sizeof(now));
 		}
 		if (bpf_map_update_elem(bpf_map__fd(map), e->key, e->val, BPF_ANY))

@@ -397,7 +397,8 @@ static __u8 ppg_flags(const struct sfc_cfg_ppg *g)
 {
 	return (g->tap ? SFC_PPG_F_TAP : 0) |
 	       (g->fail_mode == SFC_FAIL_OPEN ? SFC_PPG_F_FAIL_OPEN : 0) |
-	       (g->asymmetric ? SFC_PPG_F_ASYMMETRIC : 0);
+	       (g->asymmetric ? SFC_PPG_F_ASYMMETRIC : 0) |
+	       (g->health.enabled ? SFC_PPG_F_HEALTH : 0);
 }
 
 static __u32 port_key(const struct sfc_config *cfg, const char *name)

@@ -52,13 +52,22 @@ static int read_health(const char *dev, struct sfc_health *h)
 	return errno == ENOENT ? 0 : -1;
 }
 
+/*
+ * An instance and its health as the data plane sees it: from sfc_health
+ * in a health-checked group; an unchecked group's instances are up
+ * whatever entry is left there (the data plane does not read it).
+ */
 static void print_instance(const struct sfc_config *cfg,
+			   const struct sfc_cfg_ppg *g,
 			   const struct sfc_cfg_pair *pp)
 {
 	const struct sfc_cfg_port *in = sfc_cfg_find_port(cfg, pp->ingress);
 	struct sfc_health h = { .state = SFC_HEALTH_UP };
 	int found = in ? read_health(in->dev, &h) : -1;
 	uint64_t now;
+
+	if (!g->health.enabled)
+		h.state = SFC_HEALTH_UP;
 
 	sfc_print_open_object(NULL);
 	sfc_print_string(PRINT_ANY, "port_pair", "    instance %s", pp->name);
@@ -86,7 +95,7 @@ static void print_instances(const struct sfc_config *cfg, const void *res)
 
 	sfc_print_open_array("instances");
 	for (i = 0; i < g->nr_pairs; i++)
-		print_instance(cfg, sfc_cfg_find_pair(cfg, g->pairs[i]));
+		print_instance(cfg, g, sfc_cfg_find_pair(cfg, g->pairs[i]));
 	sfc_print_close_array();
 }
 
