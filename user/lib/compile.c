@@ -417,11 +417,16 @@ static bool pair_is_remote(const struct sfc_config *cfg,
 	return p && sfc_cfg_port_is_remote(p);
 }
 
-/* Which of a local pair's ports bpf_redirect_peer can enter (uapi). */
+/*
+ * Which of a local pair's ports bpf_redirect_peer can enter (uapi). Not
+ * an SFC-aware pair's: a peer redirect does not run eth_type_trans at the
+ * other end, so skb->protocol would still say IP under the MPLS or NSH
+ * header we pushed, and the VNF's stack would parse the packet as IP.
+ */
 static __u8 pair_peer_flags(const struct compile_ctx *cc,
 			    const struct sfc_cfg_pair *pp)
 {
-	if (pp->handoff == SFC_HANDOFF_EGRESS)
+	if (pp->handoff == SFC_HANDOFF_EGRESS || pp->correlation != SFC_CORR_NONE)
 		return 0;
 	return (port_peer(cc, pp->ingress) ? SFC_PAIR_F_PEER_IN : 0) |
 	       (port_peer(cc, pp->egress) ? SFC_PAIR_F_PEER_OUT : 0);
