@@ -312,6 +312,14 @@ capture_stop() {
 	CAPTURE_FILES=()
 }
 
+# tshark_fields PCAP FILTER FIELD...: the FIELDS of every packet matching
+# the display FILTER ("" for all), one line per packet, tab-separated.
+tshark_fields() {
+	local pcap=$1 filter=$2 args=() f; shift 2
+	for f in "$@"; do args+=(-e "$f"); done
+	tshark -r "$pcap" ${filter:+-Y "$filter"} -T fields "${args[@]}" 2>/dev/null
+}
+
 # tshark_table PCAP FIELD...: tshark's decoding of every packet in PCAP,
 # written to PCAP.tsv: a header line naming the FIELDS, then one line per
 # packet with their values, tab-separated (multiple occurrences joined by

@@ -69,10 +69,7 @@ configure() {
 
 # fields PCAP FILTER FIELDS...: tshark's decoding, first matching packet.
 fields() {
-	local pcap=$1 filter=$2 args=() f; shift 2
-	for f in "$@"; do args+=(-e "$f"); done
-	tshark -r "$pcap" -Y "$filter" -T fields -E separator=' ' "${args[@]}" \
-		2>/dev/null | head -1
+	tshark_fields "$@" | head -1 | tr '\t' ' '
 }
 
 test_mpls() {

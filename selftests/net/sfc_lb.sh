@@ -94,7 +94,7 @@ test_weights() {
 flow_map() {
 	local i
 	for i in 1 2 3 4 5; do
-		tshark -r "$TMP/$1-$i.pcap" -T fields -e tcp.srcport 2>/dev/null |
+		tshark_fields "$TMP/$1-$i.pcap" "" tcp.srcport |
 			sort -u | sed "s/\$/ $i/"
 	done | sort -n
 }

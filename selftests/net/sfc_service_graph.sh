@@ -82,8 +82,8 @@ configure() {
 # decode PCAP: tshark's reading of the UDP packets to app2, once per
 # capture (PCAP.txt: destination port and capture time per packet).
 decode() {
-	tshark -r "$1" -Y "udp && ip.dst == 10.0.0.2" -T fields \
-		-e udp.dstport -e frame.time_epoch >"$1.txt" 2>/dev/null
+	tshark_fields "$1" "udp && ip.dst == 10.0.0.2" udp.dstport \
+		frame.time_epoch >"$1.txt"
 }
 
 # count PCAP PORT: packets to PORT in a decoded capture.
@@ -135,8 +135,7 @@ test_paths() {
 
 # labels PCAP PORT: the MPLS label stack tshark decodes on packets to PORT.
 labels() {
-	tshark -r "$1" -Y "udp.dstport == $2" -T fields -e mpls.label -e mpls.ttl \
-		2>/dev/null | sort -u
+	tshark_fields "$1" "udp.dstport == $2" mpls.label mpls.ttl | sort -u
 }
 
 test_mpls_graph() {

