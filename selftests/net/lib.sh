@@ -225,6 +225,10 @@ dev_rx_packets() {
 	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.rx.packets'
 }
 
+dev_rx_bytes() {	# dev_rx_bytes NS DEV
+	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.rx.bytes'
+}
+
 # workload VAR HOST_DEV ADDR [ADDR6]: a namespace with eth0 facing HOST_DEV.
 workload() {
 	local var=$1 hdev=$2 ns

@@ -139,16 +139,24 @@ print(10)' >"$TMP/udp.count" 2>/dev/null &
 }
 
 test_tcp_gso() {
-	local v1 v2 v3
-	v1=$(dev_rx_packets "$VNF1" out); v2=$(dev_rx_packets "$VNF2" p)
-	v3=$(dev_rx_packets "$VNF3" in)
+	local v1 v1r v2 v3 bytes
+	# The data by bytes, not packets: how many frames carry them depends on
+	# how GSO and GRO aggregate, which differs between this host and the
+	# guest. The ACKs come back the reverse way (vnf1 first, by its out port).
+	v1=$(dev_rx_bytes "$VNF1" in); v1r=$(dev_rx_packets "$VNF1" out)
+	v2=$(dev_rx_bytes "$VNF2" p); v3=$(dev_rx_bytes "$VNF3" in)
 	iperf_tcp 2 "$TMP/iperf.json"
 	log_test $? "c-tcp: iperf3 TCP (GSO) through vnf3, vnf2, vnf1"
-	check_ge "c-tcp: data moved" 10000000 "$(iperf_bytes "$TMP/iperf.json")"
-	check_ge "c-tcp: vnf3 forwarded the data" $((v3 + 1000)) "$(dev_rx_packets "$VNF3" in)"
-	check_ge "c-tcp: vnf2 saw both directions" $((v2 + 1000)) "$(dev_rx_packets "$VNF2" p)"
-	check_ge "c-tcp: vnf1 saw the data (entering by its out port)" \
-		$((v1 + 1000)) "$(dev_rx_packets "$VNF1" out)"
+	bytes=$(iperf_bytes "$TMP/iperf.json")
+	check_ge "c-tcp: data moved" 10000000 "$bytes"
+	check_ge "c-tcp: vnf3 (first hop) got the data (bytes)" $((v3 + bytes)) \
+		"$(dev_rx_bytes "$VNF3" in)"
+	check_ge "c-tcp: vnf2 (one port) got the data (bytes)" $((v2 + bytes)) \
+		"$(dev_rx_bytes "$VNF2" p)"
+	check_ge "c-tcp: vnf1 (last hop) got the data (bytes)" $((v1 + bytes)) \
+		"$(dev_rx_bytes "$VNF1" in)"
+	check_ge "c-tcp: the ACKs entered vnf1 first, by its out port" \
+		$((v1r + 50)) "$(dev_rx_packets "$VNF1" out)"
 	echo "    info   c-tcp: $(jq -r '"\(.end.sum_received.bits_per_second / 1e9 | . * 100 | floor / 100) Gbit/s, \(.end.sum_sent.retransmits) retransmits"' "$TMP/iperf.json")"
 }
 
