@@ -172,8 +172,8 @@ struct pin_slot {
 	{ SFC_MAP_PORT_STATS, &(dp)->port_stats_fd },			\
 	{ SFC_MAP_DROP_STATS, &(dp)->drop_stats_fd },			\
 	{ SFC_MAP_MACS, &(dp)->macs_fd },				\
-	{ SFC_MAP_RULES, &(dp)->rules_fd },				\
-	{ SFC_MAP_RULE_LISTS, &(dp)->rule_lists_fd },			\
+	{ SFC_MAP_CLASS_TUPLES, &(dp)->class_tuples_fd },		\
+	{ SFC_MAP_CLASS_RULES, &(dp)->class_rules_fd },			\
 	{ SFC_MAP_CHAINS, &(dp)->chains_fd },				\
 	{ SFC_MAP_PPGS, &(dp)->ppgs_fd },				\
 	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\

@@ -20,8 +20,8 @@ struct sfc_dp {
 	int port_stats_fd;
 	int drop_stats_fd;
 	int macs_fd;
-	int rules_fd;
-	int rule_lists_fd;
+	int class_tuples_fd;	/* classifier: tuples per slot */
+	int class_rules_fd;	/* classifier: (slot, tuple, list, key) entries */
 	int chains_fd;
 	int ppgs_fd;
 	int flows_fd;
