@@ -1,13 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Flow classification by tuple space search (docs/design.md,
  * "Classifier"). The compiler groups the rules of a slot by mask shape
  * (a tuple) and puts each rule, once per prefix-aligned block of its port
- * ranges, into sfc_class_rules under (slot, tuple, list, masked fields).
- * A packet walks the slot's tuples, at most SFC_MAX_TUPLES, in order of
- * the best rank each holds: one hash lookup per tuple for its own list
- * and one for list 0, and the walk stops at the first tuple whose best
- * rank cannot beat the match found. The work therefore grows with the
- * number of shapes, not of rules; bpf_loop keeps the verifier's work
+ * ranges, into sfc_class_rules under (slot, tuple, masked fields), whose
+ * value holds the best rule of list 0 and of one other list. A packet
+ * walks the slot's tuples, at most SFC_MAX_TUPLES, in order of the best
+ * rank each holds: one hash lookup per tuple answers for its own list
+ * and for list 0, and the walk stops at the first tuple whose best rank
+ * cannot beat the match found. The work therefore grows with the number
+ * of shapes, not of rules; bpf_loop keeps the verifier's work
  * independent of both.
  */
 #ifndef SFC_BPF_CLASSIFY_H
@@ -37,17 +39,41 @@ struct classify_ctx {
 	__s32 best_chain;
 };
 
-/* One lookup: the entry of list under key k, kept if it ranks better. */
+static __always_inline void take(struct classify_ctx *c, __u32 rank,
+				 __u16 chain)
+{
+	if (rank < c->best_rank) {
+		c->best_rank = rank;
+		c->best_chain = chain;
+	}
+}
+
+/*
+ * The one lookup of a tuple: list 0's best and the own list's best share
+ * an entry; a key other lists share too sends the packet's own list to
+ * sfc_class_more (rare: the same masked fields in rules of two ports).
+ */
 static __always_inline void tss_lookup(struct classify_ctx *c,
-				       struct sfc_class_rule_key *k, __u16 list)
+				       struct sfc_class_more_key *mk)
 {
 	const struct sfc_class_rule_val *v;
+	const struct sfc_class_more_val *m;
 
-	k->list = list;
-	v = bpf_map_lookup_elem(&sfc_class_rules, k);
-	if (v && v->rank < c->best_rank) {
-		c->best_rank = v->rank;
-		c->best_chain = v->chain;
+	v = bpf_map_lookup_elem(&sfc_class_rules, &mk->k);
+	if (!v)
+		return;
+	if (c->any)
+		take(c, v->any_rank, v->any_chain);
+	if (!c->own)
+		return;
+	if (v->list == c->list) {
+		take(c, v->rank, v->chain);
+	} else if (v->flags & SFC_CLASS_F_MORE) {
+		mk->list = c->list;
+		mk->pad = 0;
+		m = bpf_map_lookup_elem(&sfc_class_more, mk);
+		if (m)
+			take(c, m->rank, m->chain);
 	}
 }
 
@@ -78,7 +104,7 @@ static long tss_tuple_cb(__u32 i, void *data)
 	__u32 slot = c->slot;
 	const struct sfc_tuple_table *tt;
 	const struct sfc_tuple *t;
-	struct sfc_class_rule_key k;
+	struct sfc_class_more_key mk;
 
 	tt = bpf_map_lookup_elem(&sfc_class_tuples, &slot);
 	if (!tt)
@@ -90,18 +116,16 @@ static long tss_tuple_cb(__u32 i, void *data)
 		return 1;
 	if (!tuple_applies(t, c))
 		return 0;
-	k.slot = c->slot;
-	k.proto = c->proto & t->proto_mask;
-	k.tuple = (__u16)i;
-	k.dst_port_id = (t->flags & SFC_TUPLE_F_DST_PORT) ? c->dst_port_id : 0;
-	k.sport = c->sport & t->sport_mask;
-	k.dport = c->dport & t->dport_mask;
-	mask_addr(k.src, c->saddr, t->src_mask);
-	mask_addr(k.dst, c->daddr, t->dst_mask);
-	if (t->flags & c->own)
-		tss_lookup(c, &k, c->list);
-	if (t->flags & c->any)
-		tss_lookup(c, &k, 0);
+	mk.k.slot = c->slot;
+	mk.k.proto = c->proto & t->proto_mask;
+	mk.k.tuple = (__u16)i;
+	mk.k.dst_port_id = (t->flags & SFC_TUPLE_F_DST_PORT) ? c->dst_port_id : 0;
+	mk.k.sport = c->sport & t->sport_mask;
+	mk.k.dport = c->dport & t->dport_mask;
+	mk.k.pad = 0;
+	mask_addr(mk.k.src, c->saddr, t->src_mask);
+	mask_addr(mk.k.dst, c->daddr, t->dst_mask);
+	tss_lookup(c, &mk);
 	return 0;
 }
 

@@ -61,7 +61,7 @@ struct {
 
 /*
  * The classifier's entries, both slots (the key names its slot): one
- * hash lookup per tuple and rule list. Not preallocated: memory follows
+ * hash lookup per tuple. Not preallocated: memory follows
  * the configured rules, not the capacity.
  */
 struct {
@@ -71,6 +71,15 @@ struct {
 	__type(value, struct sfc_class_rule_val);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } sfc_class_rules SEC(".maps");
+
+/* Entries of lists whose masked key another list has too (rare). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CLASS_MORE);
+	__type(key, struct sfc_class_more_key);
+	__type(value, struct sfc_class_more_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_class_more SEC(".maps");
 
 /* Port chains, per slot. */
 struct {

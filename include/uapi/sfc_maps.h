@@ -19,6 +19,7 @@
 #define SFC_MAP_MACS		"sfc_macs"
 #define SFC_MAP_CLASS_TUPLES	"sfc_class_tuples"
 #define SFC_MAP_CLASS_RULES	"sfc_class_rules"
+#define SFC_MAP_CLASS_MORE	"sfc_class_more"
 #define SFC_MAP_CHAINS		"sfc_chains"
 #define SFC_MAP_PPGS		"sfc_ppgs"
 #define SFC_MAP_FLOWS		"sfc_flows"
@@ -156,25 +157,49 @@ struct sfc_tuple_table {
 };
 
 /*
- * sfc_class_rules (hash): (slot, tuple, list, packet fields under the
- * tuple's masks) -> the best rule with that key. Every byte is set: the
- * data plane builds the key field by field.
+ * sfc_class_rules (hash): (slot, tuple, packet fields under the tuple's
+ * masks) -> the best rule of list 0 with that key and the best of one
+ * other list, so a tuple costs one lookup for both lists a packet is
+ * checked against (most lookups miss: one miss instead of two). A key
+ * that more lists use (the same masked fields for rules of two ports)
+ * keeps the lowest-numbered one here and the others in sfc_class_more,
+ * flagged SFC_CLASS_F_MORE. Every key byte is set: the data plane builds
+ * the key field by field.
  */
 struct sfc_class_rule_key {
 	__u8 slot;
 	__u8 proto;		/* & proto_mask */
 	__u16 tuple;		/* index into sfc_class_tuples[slot].t */
-	__u16 list;		/* 0, port_id, or SFC_BRANCH_LIST(chain) */
 	__u16 dst_port_id;	/* 0 unless SFC_TUPLE_F_DST_PORT */
 	__u16 sport;		/* & sport_mask, host order */
 	__u16 dport;
+	__u16 pad;
 	__be32 src[4];		/* & src_mask */
 	__be32 dst[4];
 };
 
+#define SFC_CLASS_NO_RANK	0xffffffffu	/* no rule of that list */
+#define SFC_CLASS_F_MORE	(1u << 0)	/* other lists: sfc_class_more */
+
 struct sfc_class_rule_val {
+	__u32 any_rank;		/* list 0's best, SFC_CLASS_NO_RANK: none */
+	__u16 any_chain;	/* index into sfc_chains */
+	__u16 list;		/* the other list (port or branch), 0: none */
+	__u32 rank;		/* its best */
+	__u16 chain;
+	__u16 flags;		/* SFC_CLASS_F_* */
+};
+
+/* sfc_class_more (hash): the keys of sfc_class_rules other lists share. */
+struct sfc_class_more_key {
+	struct sfc_class_rule_key k;
+	__u16 list;
+	__u16 pad;
+};
+
+struct sfc_class_more_val {
 	__u32 rank;
-	__u16 chain;		/* index into sfc_chains */
+	__u16 chain;
 	__u16 pad;
 };
 
@@ -484,7 +509,9 @@ _Static_assert(sizeof(struct sfc_tuple) == 44, "sfc_tuple ABI");
 _Static_assert(sizeof(struct sfc_tuple_table) == 8 + 44 * SFC_MAX_TUPLES,
 	       "sfc_tuple_table ABI");
 _Static_assert(sizeof(struct sfc_class_rule_key) == 44, "sfc_class_rule_key ABI");
-_Static_assert(sizeof(struct sfc_class_rule_val) == 8, "sfc_class_rule_val ABI");
+_Static_assert(sizeof(struct sfc_class_rule_val) == 16, "sfc_class_rule_val ABI");
+_Static_assert(sizeof(struct sfc_class_more_key) == 48, "sfc_class_more_key ABI");
+_Static_assert(sizeof(struct sfc_class_more_val) == 8, "sfc_class_more_val ABI");
 _Static_assert(sizeof(struct sfc_chain) == 44, "sfc_chain ABI");
 _Static_assert(sizeof(struct sfc_pair) == 16, "sfc_pair ABI");
 _Static_assert(sizeof(struct sfc_ppg) ==

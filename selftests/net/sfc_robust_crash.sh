@@ -69,7 +69,7 @@ configure_b() {
 live_maps() {
 	local m
 	for m in sfc_global sfc_ports sfc_chains sfc_ppgs sfc_class_tuples \
-		sfc_class_rules; do
+		sfc_class_rules sfc_class_more; do
 		bpftool -j map dump pinned "$SFC_PIN/$m" >"$TMP/dump.$m" || return 1
 	done
 	jq -nS --slurpfile g "$TMP/dump.sfc_global" \
@@ -77,7 +77,8 @@ live_maps() {
 		--slurpfile chains "$TMP/dump.sfc_chains" \
 		--slurpfile ppgs "$TMP/dump.sfc_ppgs" \
 		--slurpfile tuples "$TMP/dump.sfc_class_tuples" \
-		--slurpfile crules "$TMP/dump.sfc_class_rules" '
+		--slurpfile crules "$TMP/dump.sfc_class_rules" \
+		--slurpfile cmore "$TMP/dump.sfc_class_more" '
 	($g[0][0].formatted.value) as $glob | ($glob.generation) as $gen |
 	($gen % 2) as $slot |
 	def slot(n): map(.formatted | select(.key >= $slot * n and
@@ -92,7 +93,9 @@ live_maps() {
 	  groups: ($ppgs[0] | slot(256) | map(select(.key as $k | any($used[]; . == $k)))),
 	  tuples: $t.t[0:$t.count],
 	  class_rules: ($crules[0] | map(.formatted | select(.key.slot == $slot)
-		| .key |= del(.slot)) | sort_by(.key)) }' | jq -c .
+		| .key |= del(.slot)) | sort_by(.key)),
+	  class_more: ($cmore[0] | map(.formatted | select(.key.k.slot == $slot)
+		| .key.k |= del(.slot)) | sort_by(.key)) }' | jq -c .
 }
 
 # normalized FILE: a saved configuration without its generation (and

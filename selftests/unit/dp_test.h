@@ -140,6 +140,11 @@ static inline int dp_rules_write(struct sfc_tc *skel, const struct dp_rules *d,
 				 char *err, size_t errlen)
 {
 	static struct sfc_listed_rule lr[DP_MAX_RULES];
+	struct sfc_tss_maps maps = {
+		.tuples_fd = bpf_map__fd(skel->maps.sfc_class_tuples),
+		.rules_fd = bpf_map__fd(skel->maps.sfc_class_rules),
+		.more_fd = bpf_map__fd(skel->maps.sfc_class_more),
+	};
 	struct sfc_tss tss;
 	__u32 slot;
 	int n, ret;
@@ -152,9 +157,7 @@ static inline int dp_rules_write(struct sfc_tc *skel, const struct dp_rules *d,
 		}
 		ret = sfc_tss_build(lr, (size_t)n, slot, &tss, err, errlen);
 		if (!ret)
-			ret = sfc_tss_write(bpf_map__fd(skel->maps.sfc_class_tuples),
-					    bpf_map__fd(skel->maps.sfc_class_rules),
-					    &tss, slot, err, errlen);
+			ret = sfc_tss_write(&maps, &tss, slot, err, errlen);
 		sfc_tss_free(&tss);
 		if (ret)
 			return ret;

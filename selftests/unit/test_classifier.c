@@ -152,6 +152,21 @@ static void random_rule(struct sfc_listed_rule *lr, __u32 rank)
 	lr->list = below(2) ? 0 : 1 + below(NR_EDGES);
 }
 
+/*
+ * The match of an earlier rule for another port's list, or for any port:
+ * keys shared by lists (sfc_class_more, and list 0 beside a port's).
+ */
+static void same_match(struct sfc_listed_rule *lr, const struct sfc_listed_rule *of)
+{
+	__u32 rank = lr->r.rank;
+	__u16 chain = lr->r.chain;
+
+	lr->r = of->r;
+	lr->r.rank = rank;
+	lr->r.chain = chain;
+	lr->list = below(4) ? 1 + (of->list + below(NR_EDGES - 1)) % NR_EDGES : 0;
+}
+
 /* A packet as the reference sees it, and what the frame carries. */
 struct test_pkt {
 	int family;
@@ -415,6 +430,8 @@ static void print_pkt(const struct test_pkt *p)
 }
 
 /* A rule set and the tuple space it compiles to, written into slot. */
+static unsigned long shared_keys;	/* sfc_class_more entries written */
+
 static int random_set(struct sfc_tc *skel, struct sfc_listed_rule *rules,
 		      int n, __u32 slot, size_t *tuples)
 {
@@ -432,17 +449,26 @@ static int random_set(struct sfc_tc *skel, struct sfc_listed_rule *rules,
 
 		perm[i] = perm[j], perm[j] = t;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		random_rule(&rules[i], perm[i] * 3 + 1);
+		if (i && below(6) == 0)
+			same_match(&rules[i], &rules[below((uint32_t)i)]);
+	}
 	free(perm);
 	ret = sfc_tss_build(rules, (size_t)n, slot, &tss, err, sizeof(err));
+	struct sfc_tss_maps maps = {
+		.tuples_fd = bpf_map__fd(skel->maps.sfc_class_tuples),
+		.rules_fd = bpf_map__fd(skel->maps.sfc_class_rules),
+		.more_fd = bpf_map__fd(skel->maps.sfc_class_more),
+	};
+
 	if (!ret)
-		ret = sfc_tss_write(bpf_map__fd(skel->maps.sfc_class_tuples),
-				    bpf_map__fd(skel->maps.sfc_class_rules), &tss,
-				    slot, err, sizeof(err));
+		ret = sfc_tss_write(&maps, &tss, slot, err, sizeof(err));
 	if (ret && ret != -E2BIG)
 		printf("# slot %u: %s\n", slot, err);
 	*tuples = tss.table.count;
+	if (!ret && slot == (GEN & 1))
+		shared_keys += tss.nm;
 	sfc_tss_free(&tss);
 	return ret;
 }
@@ -501,13 +527,15 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("# %lu packets over %d rule sets (up to %lu tuples), %lu matched a rule\n",
-	       checked, SETS, tuples_max, matched);
+	printf("# %lu packets over %d rule sets (up to %lu tuples, %lu keys shared by lists), %lu matched a rule\n",
+	       checked, SETS, tuples_max, shared_keys, matched);
 	TAP_CHECK(bad == 0, "data plane and reference agree on every packet (%lu differ)",
 		  bad);
 	TAP_CHECK(matched > checked / 5 && matched < checked,
 		  "the packets exercise both outcomes (%lu of %lu matched)",
 		  matched, checked);
+	TAP_CHECK(shared_keys > 0, "rule sets with keys shared by port lists (%lu)",
+		  shared_keys);
 	sfc_tc__destroy(skel);
 	return tap_finish();
 }

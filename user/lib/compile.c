@@ -799,8 +799,13 @@ static int build_classifier(struct compile_ctx *cc, struct sfc_tss *tss)
 /* Into the inactive slot: its stale entries go first (tss.c). */
 static int write_classifier(struct compile_ctx *cc, const struct sfc_tss *tss)
 {
-	return sfc_tss_write(cc->dp->class_tuples_fd, cc->dp->class_rules_fd,
-			     tss, cc->slot, cc->err, cc->errlen);
+	struct sfc_tss_maps maps = {
+		.tuples_fd = cc->dp->class_tuples_fd,
+		.rules_fd = cc->dp->class_rules_fd,
+		.more_fd = cc->dp->class_more_fd,
+	};
+
+	return sfc_tss_write(&maps, tss, cc->slot, cc->err, cc->errlen);
 }
 
 static __u64 now_ns(void)

@@ -21,7 +21,8 @@ struct sfc_dp {
 	int drop_stats_fd;
 	int macs_fd;
 	int class_tuples_fd;	/* classifier: tuples per slot */
-	int class_rules_fd;	/* classifier: (slot, tuple, list, key) entries */
+	int class_rules_fd;	/* classifier: (slot, tuple, key) entries */
+	int class_more_fd;	/* ... their keys other lists share */
 	int chains_fd;
 	int ppgs_fd;
 	int flows_fd;

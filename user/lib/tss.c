@@ -124,10 +124,23 @@ static void rule_shape(const struct sfc_rule *r, __u16 smask, __u16 dmask,
 	s->dst_port = r->dst_port_id != 0;
 }
 
+/* One (list, block) of a rule before keys are shared between lists. */
+struct raw_entry {
+	struct sfc_class_rule_key key;
+	__u16 list;
+	__u16 chain;
+	__u32 rank;
+};
+
+/* Every rule's entries, before keys shared by lists are grouped. */
+struct raw_entries {
+	struct raw_entry *v;
+	size_t n;
+};
+
 static void rule_key(const struct sfc_listed_rule *lr, __u32 slot, int tuple,
 		     const struct sfc_port_block *sb,
-		     const struct sfc_port_block *db,
-		     struct sfc_tss_entry *e)
+		     const struct sfc_port_block *db, struct raw_entry *e)
 {
 	const struct sfc_rule *r = &lr->r;
 	int w;
@@ -136,7 +149,6 @@ static void rule_key(const struct sfc_listed_rule *lr, __u32 slot, int tuple,
 	e->key.slot = (__u8)slot;
 	e->key.proto = r->proto;
 	e->key.tuple = (__u16)tuple;
-	e->key.list = (__u16)lr->list;
 	e->key.dst_port_id = r->dst_port_id;
 	e->key.sport = sb->value;
 	e->key.dport = db->value;
@@ -144,8 +156,9 @@ static void rule_key(const struct sfc_listed_rule *lr, __u32 slot, int tuple,
 		e->key.src[w] = r->src[w] & r->src_mask[w];
 		e->key.dst[w] = r->dst[w] & r->dst_mask[w];
 	}
-	e->val.rank = r->rank;
-	e->val.chain = r->chain;
+	e->list = (__u16)lr->list;
+	e->rank = r->rank;
+	e->chain = r->chain;
 }
 
 /* How many entries the rules expand to: counted before anything is built. */
@@ -163,26 +176,66 @@ static size_t count_entries(const struct sfc_listed_rule *rules, size_t n)
 	return total;
 }
 
-static int by_key_then_rank(const void *a, const void *b)
+static int by_key_list_rank(const void *a, const void *b)
 {
-	const struct sfc_tss_entry *x = a, *y = b;
+	const struct raw_entry *x = a, *y = b;
 	int c = memcmp(&x->key, &y->key, sizeof(x->key));
 
 	if (c)
 		return c;
-	return x->val.rank < y->val.rank ? -1 : x->val.rank > y->val.rank;
+	if (x->list != y->list)
+		return x->list < y->list ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* Rules of one list with the same key: only the best can ever win. */
-static size_t dedup(struct sfc_tss_entry *e, size_t n)
+/*
+ * One sfc_class_rules entry per key: list 0's best and the best of the
+ * lowest-numbered other list; the other lists' bests of a shared key go
+ * to sfc_class_more. Sorted by key, list, rank, the first entry of each
+ * (key, list) run is its best: rules of one list with the same key never
+ * need more than the best.
+ */
+static int group_keys(struct raw_entries *raw, struct sfc_tss *t)
 {
-	size_t i, out = 0;
+	size_t i;
 
-	qsort(e, n, sizeof(*e), by_key_then_rank);
-	for (i = 0; i < n; i++)
-		if (!out || memcmp(&e[out - 1].key, &e[i].key, sizeof(e[i].key)))
-			e[out++] = e[i];
-	return out;
+	qsort(raw->v, raw->n, sizeof(*raw->v), by_key_list_rank);
+	t->e = calloc(raw->n + 1, sizeof(*t->e));
+	t->m = calloc(raw->n + 1, sizeof(*t->m));
+	if (!t->e || !t->m)
+		return -ENOMEM;
+	for (i = 0; i < raw->n; i++) {
+		const struct raw_entry *r = &raw->v[i];
+		struct sfc_tss_entry *e;
+
+		if (i && !memcmp(&r->key, &raw->v[i - 1].key, sizeof(r->key)) &&
+		    r->list == raw->v[i - 1].list)
+			continue;	/* a worse rule of the same list and key */
+		if (!t->n || memcmp(&t->e[t->n - 1].key, &r->key, sizeof(r->key))) {
+			e = &t->e[t->n++];
+			e->key = r->key;
+			e->val.any_rank = SFC_CLASS_NO_RANK;
+			e->val.rank = SFC_CLASS_NO_RANK;
+		}
+		e = &t->e[t->n - 1];
+		if (!r->list) {
+			e->val.any_rank = r->rank;
+			e->val.any_chain = r->chain;
+		} else if (!e->val.list) {
+			e->val.list = r->list;
+			e->val.rank = r->rank;
+			e->val.chain = r->chain;
+		} else {
+			struct sfc_tss_more *m = &t->m[t->nm++];
+
+			e->val.flags |= SFC_CLASS_F_MORE;
+			m->key.k = r->key;
+			m->key.list = r->list;
+			m->val.rank = r->rank;
+			m->val.chain = r->chain;
+		}
+	}
+	return 0;
 }
 
 static const struct shapes *sort_shapes;
@@ -200,7 +253,8 @@ static int by_best_rank(const void *a, const void *b)
  * The table in walk order (best rank first, so the data plane stops at
  * the first tuple that cannot win) and the entries renumbered to match.
  */
-static void order_tuples(struct shapes *sh, struct sfc_tss *t)
+static void order_tuples(struct shapes *sh, struct sfc_tss *t,
+			 struct raw_entries *raw)
 {
 	int order[SFC_MAX_TUPLES], pos[SFC_MAX_TUPLES], i;
 	size_t j;
@@ -229,13 +283,13 @@ static void order_tuples(struct shapes *sh, struct sfc_tss *t)
 		if (s->dst_port)
 			tu->flags |= SFC_TUPLE_F_DST_PORT;
 	}
-	for (j = 0; j < t->n; j++)
-		t->e[j].key.tuple = (__u16)pos[t->e[j].key.tuple];
+	for (j = 0; j < raw->n; j++)
+		raw->v[j].key.tuple = (__u16)pos[raw->v[j].key.tuple];
 }
 
 /* Every entry of one rule: the product of its port blocks. */
 static int expand_rule(const struct sfc_listed_rule *lr, __u32 slot,
-		       struct shapes *sh, struct sfc_tss *t)
+		       struct shapes *sh, struct raw_entries *raw)
 {
 	struct sfc_port_block sb[SFC_PORT_BLOCKS_MAX], db[SFC_PORT_BLOCKS_MAX];
 	const struct sfc_rule *r = &lr->r;
@@ -253,7 +307,7 @@ static int expand_rule(const struct sfc_listed_rule *lr, __u32 slot,
 			if (r->rank < sh->best[idx])
 				sh->best[idx] = r->rank;
 			sh->flags[idx] |= list_flag(lr->list);
-			rule_key(lr, slot, idx, &sb[i], &db[j], &t->e[t->n++]);
+			rule_key(lr, slot, idx, &sb[i], &db[j], &raw->v[raw->n++]);
 		}
 	}
 	return 0;
@@ -263,6 +317,7 @@ int sfc_tss_build(const struct sfc_listed_rule *rules, size_t n, __u32 slot,
 		  struct sfc_tss *t, char *err, size_t errlen)
 {
 	size_t total = count_entries(rules, n), i;
+	struct raw_entries raw = { 0 };
 	struct shapes *sh;
 	int ret = 0;
 
@@ -272,23 +327,31 @@ int sfc_tss_build(const struct sfc_listed_rule *rules, size_t n, __u32 slot,
 				"%zu classifier rules expand to %zu entries (port ranges as prefix blocks): the data plane holds %u",
 				n, total, SFC_MAX_CLASS_ENTRIES);
 	sh = calloc(1, sizeof(*sh));
-	t->e = calloc(total + 1, sizeof(*t->e));
-	if (!sh || !t->e) {
+	raw.v = calloc(total + 1, sizeof(*raw.v));
+	if (!sh || !raw.v) {
 		free(sh);
+		free(raw.v);
 		return tss_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	for (i = 0; i < n && !ret; i++) {
-		ret = expand_rule(&rules[i], slot, sh, t);
+		ret = expand_rule(&rules[i], slot, sh, &raw);
 		t->uses_dst_ports |= rules[i].r.dst_port_id != 0;
 	}
-	if (ret)
+	if (ret) {
 		tss_fail(err, errlen, ret,
 			 "classifier rules need more than %d distinct shapes (family, protocol, prefix lengths, port blocks, destination port)",
 			 SFC_MAX_TUPLES);
-	else {
-		t->n = dedup(t->e, t->n);
-		order_tuples(sh, t);
+	} else {
+		order_tuples(sh, t, &raw);
+		ret = group_keys(&raw, t);
+		if (ret)
+			tss_fail(err, errlen, ret, "out of memory");
+		else if (t->nm > SFC_MAX_CLASS_MORE)
+			ret = tss_fail(err, errlen, -E2BIG,
+				       "%zu classifier entries share their fields with another port's: the data plane holds %u",
+				       t->nm, SFC_MAX_CLASS_MORE);
 	}
+	free(raw.v);
 	free(sh);
 	return ret;
 }
@@ -296,21 +359,31 @@ int sfc_tss_build(const struct sfc_listed_rule *rules, size_t n, __u32 slot,
 void sfc_tss_free(struct sfc_tss *t)
 {
 	free(t->e);
+	free(t->m);
 	t->e = NULL;
-	t->n = 0;
+	t->m = NULL;
+	t->n = t->nm = 0;
 }
 
 #define TSS_BATCH	4096
+/* write_batches() finds keys and values by these layouts. */
+_Static_assert(sizeof(struct sfc_tss_entry) == sizeof(struct sfc_class_rule_key) +
+	       sizeof(struct sfc_class_rule_val), "sfc_tss_entry unpadded");
+_Static_assert(sizeof(struct sfc_tss_more) == sizeof(struct sfc_class_more_key) +
+	       sizeof(struct sfc_class_more_val), "sfc_tss_more unpadded");
+#define TSS_KEY_MAX	sizeof(struct sfc_class_more_key)
+#define TSS_VAL_MAX	sizeof(struct sfc_class_rule_val)
 
 /*
- * Deletes the entries of slot, one batch of buckets at a time: the
- * batch token is a bucket index, so deleting what a batch returned never
- * disturbs the buckets still to come.
+ * Deletes the entries of slot (the first byte of both maps' keys), one
+ * batch of buckets at a time: the batch token is a bucket index, so
+ * deleting what a batch returned never disturbs the buckets to come.
  */
-static int delete_slot(int fd, __u32 slot)
+static int delete_slot(int fd, size_t ksize, __u32 slot)
 {
-	static struct sfc_class_rule_key keys[TSS_BATCH], stale[TSS_BATCH];
-	static struct sfc_class_rule_val vals[TSS_BATCH];
+	static unsigned char keys[TSS_BATCH * TSS_KEY_MAX];
+	static unsigned char stale[TSS_BATCH * TSS_KEY_MAX];
+	static unsigned char vals[TSS_BATCH * TSS_VAL_MAX];
 	__u64 in_tok = 0, out_tok = 0;
 	bool first = true, done = false;
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -326,27 +399,32 @@ static int delete_slot(int fd, __u32 slot)
 		first = false;
 		in_tok = out_tok;
 		for (i = 0; i < count; i++)
-			if (keys[i].slot == slot)
-				stale[nstale++] = keys[i];
+			if (keys[i * ksize] == slot)
+				memcpy(stale + ksize * nstale++, keys + i * ksize, ksize);
 		if (nstale && bpf_map_delete_batch(fd, stale, &nstale, &opts))
 			return -errno;
 	}
 	return 0;
 }
 
-static int write_entries(int fd, const struct sfc_tss *t)
+/* n entries of size esize (key, then value of vsize) at e, in batches. */
+static int write_batches(int fd, const void *e, size_t n, size_t esize,
+			 size_t ksize, size_t vsize)
 {
-	static struct sfc_class_rule_key keys[TSS_BATCH];
-	static struct sfc_class_rule_val vals[TSS_BATCH];
+	static unsigned char keys[TSS_BATCH * TSS_KEY_MAX];
+	static unsigned char vals[TSS_BATCH * TSS_VAL_MAX];
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	const unsigned char *p = e;
 	size_t done = 0;
 
-	while (done < t->n) {
+	while (done < n) {
 		__u32 count = 0;
 
-		while (count < TSS_BATCH && done + count < t->n) {
-			keys[count] = t->e[done + count].key;
-			vals[count] = t->e[done + count].val;
+		while (count < TSS_BATCH && done + count < n) {
+			const unsigned char *x = p + (done + count) * esize;
+
+			memcpy(keys + count * ksize, x, ksize);
+			memcpy(vals + count * vsize, x + esize - vsize, vsize);
 			count++;
 		}
 		if (bpf_map_update_batch(fd, keys, vals, &count, &opts))
@@ -356,19 +434,25 @@ static int write_entries(int fd, const struct sfc_tss *t)
 	return 0;
 }
 
-int sfc_tss_write(int tuples_fd, int rules_fd, const struct sfc_tss *t,
+int sfc_tss_write(const struct sfc_tss_maps *maps, const struct sfc_tss *t,
 		  __u32 slot, char *err, size_t errlen)
 {
-	int ret = delete_slot(rules_fd, slot);
+	int ret = delete_slot(maps->rules_fd, sizeof(t->e->key), slot);
 
+	if (!ret)
+		ret = delete_slot(maps->more_fd, sizeof(t->m->key), slot);
 	if (ret)
 		return tss_fail(err, errlen, ret, "clearing classifier slot %u: %s",
 				slot, strerror(-ret));
-	ret = write_entries(rules_fd, t);
+	ret = write_batches(maps->rules_fd, t->e, t->n, sizeof(*t->e),
+			    sizeof(t->e->key), sizeof(t->e->val));
+	if (!ret)
+		ret = write_batches(maps->more_fd, t->m, t->nm, sizeof(*t->m),
+				    sizeof(t->m->key), sizeof(t->m->val));
 	if (ret)
 		return tss_fail(err, errlen, ret, "writing classifier entries: %s",
 				strerror(-ret));
-	if (bpf_map_update_elem(tuples_fd, &slot, &t->table, BPF_ANY))
+	if (bpf_map_update_elem(maps->tuples_fd, &slot, &t->table, BPF_ANY))
 		return tss_fail(err, errlen, -errno, "writing classifier tuples: %s",
 				strerror(errno));
 	return 0;

@@ -2,8 +2,9 @@
 /*
  * The classifier's tuple space (docs/design.md, "Classifier"): compiled
  * rules grouped by mask shape, port ranges expanded into prefix-aligned
- * blocks, one (slot, tuple, list, masked key) -> (best rank, chain) entry
- * each, written into sfc_class_tuples / sfc_class_rules. Used by the
+ * blocks, one (slot, tuple, masked key) entry each holding the best rank
+ * and chain of list 0 and of one other list (sfc_class_more for keys that
+ * more lists share), written into the classifier's maps. Used by the
  * compiler and by the BPF_PROG_TEST_RUN runners, which state rules in
  * this form.
  */
@@ -65,30 +66,45 @@ struct sfc_tss_entry {
 	struct sfc_class_rule_val val;
 };
 
+struct sfc_tss_more {
+	struct sfc_class_more_key key;
+	struct sfc_class_more_val val;
+};
+
 /* One slot's tuple space, built in memory before anything is written. */
 struct sfc_tss {
 	struct sfc_tuple_table table;
-	struct sfc_tss_entry *e;	/* sorted by key, one per key */
+	struct sfc_tss_entry *e;	/* sfc_class_rules, one per key */
 	size_t n;
+	struct sfc_tss_more *m;		/* sfc_class_more */
+	size_t nm;
 	bool uses_dst_ports;	/* some rule names a logical destination port */
 };
 
 /*
  * Builds the tuple space of slot from n rules. -E2BIG when it needs more
- * than SFC_MAX_TUPLES shapes or SFC_MAX_CLASS_ENTRIES entries (nothing is
- * written: callers build before they write), -ENOMEM; a one-line reason
- * in err. sfc_tss_free() in every case.
+ * than SFC_MAX_TUPLES shapes, SFC_MAX_CLASS_ENTRIES entries or
+ * SFC_MAX_CLASS_MORE shared keys (nothing is written: callers build
+ * before they write), -ENOMEM; a one-line reason in err. sfc_tss_free()
+ * in every case.
  */
 int sfc_tss_build(const struct sfc_listed_rule *rules, size_t n, __u32 slot,
 		  struct sfc_tss *t, char *err, size_t errlen);
 void sfc_tss_free(struct sfc_tss *t);
+
+/* The classifier's maps. */
+struct sfc_tss_maps {
+	int tuples_fd;		/* sfc_class_tuples */
+	int rules_fd;		/* sfc_class_rules */
+	int more_fd;		/* sfc_class_more */
+};
 
 /*
  * Writes t into the maps: first deletes every entry of its slot (what an
  * older configuration left in this, the inactive, slot), then writes the
  * entries and the slot's tuple table. 0 or -errno with err set.
  */
-int sfc_tss_write(int tuples_fd, int rules_fd, const struct sfc_tss *t,
+int sfc_tss_write(const struct sfc_tss_maps *maps, const struct sfc_tss *t,
 		  __u32 slot, char *err, size_t errlen);
 
 #endif /* SFC_TSS_H */
