@@ -9,8 +9,10 @@ app1) with the worst priority, so it ranks last: every other rule is
 checked first. The N-1 others never match that packet; their shapes mix
 IPv4 and IPv6 (about 2:1), prefixes of several lengths, single ports and
 port ranges, tcp/udp/icmp, with and without a logical source port (so
-both lists the data plane scans are long), spread over as many chains as
-the limit of 64 classifiers per chain needs (every chain g1 g2 g3).
+both lists the data plane looks up are long), spread over chains of 64
+classifiers each (every chain g1 g2 g3), or of ceil(N / 250) when more
+than 250 such chains would be needed (sfcctl allows 255 chains of up to
+512 classifiers: 100k classifiers make 250 chains of 400).
 
 With --corr, two SFC-aware VNFs v4 (port pair pp4, correlation mpls) and
 v5 (pp5, nsh) join, each the one group of a chain of its correlation:
@@ -27,6 +29,11 @@ import random
 import sys
 
 PER_CHAIN = 64
+MAX_CHAINS = 250    # of the 255 usable: room for cmatch and --corr's two
+
+
+def per_chain(n):
+    return max(PER_CHAIN, -(-n // MAX_CHAINS))
 
 
 def v4_rule(rnd, name):
@@ -125,9 +132,10 @@ def config(n, seed=1, corr=False):
         fc["priority"] = rnd.randrange(1, 1000)
         fcs.append(fc)
     chains = []
-    for c in range(0, len(fcs), PER_CHAIN):
-        chains.append({"name": "c%03d" % (c // PER_CHAIN), "port_pair_groups": hops,
-                       "flow_classifiers": [f["name"] for f in fcs[c:c + PER_CHAIN]],
+    size = per_chain(len(fcs))
+    for c in range(0, len(fcs), size):
+        chains.append({"name": "c%03d" % (c // size), "port_pair_groups": hops,
+                       "flow_classifiers": [f["name"] for f in fcs[c:c + size]],
                        "chain_parameters": {"symmetric": True}})
     fcs.append({"name": "zmatch", "ethertype": "IPv4", "protocol": "udp",
                 "logical_source_port": "app1", "destination_ip_prefix": "10.0.0.2/32",

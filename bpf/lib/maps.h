@@ -51,22 +51,35 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } sfc_macs SEC(".maps");
 
-/* Compiled classifier rules, SFC_SLOTS slots of SFC_MAX_RULES. */
+/* The classifier's tuples (mask shapes), one table per slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SFC_SLOTS * SFC_MAX_RULES);
+	__uint(max_entries, SFC_SLOTS);
 	__type(key, __u32);
-	__type(value, struct sfc_rule);
-} sfc_rules SEC(".maps");
+	__type(value, struct sfc_tuple_table);
+} sfc_class_tuples SEC(".maps");
 
-/* Per slot and source port or branching chain: which slice of sfc_rules
- * to scan. */
+/*
+ * The classifier's entries, both slots (the key names its slot): one
+ * hash lookup per tuple. Not preallocated: memory follows
+ * the configured rules, not the capacity.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SFC_SLOTS * SFC_RULE_LISTS);
-	__type(key, __u32);
-	__type(value, struct sfc_rule_list);
-} sfc_rule_lists SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CLASS_ENTRIES);
+	__type(key, struct sfc_class_rule_key);
+	__type(value, struct sfc_class_rule_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_class_rules SEC(".maps");
+
+/* Entries of lists whose masked key another list has too (rare). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_SLOTS * SFC_MAX_CLASS_MORE);
+	__type(key, struct sfc_class_more_key);
+	__type(value, struct sfc_class_more_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_class_more SEC(".maps");
 
 /* Port chains, per slot. */
 struct {

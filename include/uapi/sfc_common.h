@@ -25,7 +25,18 @@
  * many anyway (counted as graph-loop).
  */
 #define SFC_MAX_GRAPH_DEPTH	8
-#define SFC_MAX_RULES		16384	/* compiled classifier rules, per slot */
+/*
+ * The classifier (tuple space search, docs/design.md): per slot, at most
+ * SFC_MAX_TUPLES distinct mask shapes, walked per first packet of a flow,
+ * and SFC_MAX_CLASS_ENTRIES (list, shape, masked key) entries after port
+ * ranges are expanded into prefix-aligned blocks, of which at most
+ * SFC_MAX_CLASS_MORE share their masked key with an entry of another
+ * port or branch list. The entries of both slots share one hash map of
+ * twice that size (sfc_class_rules, sfc_class_more).
+ */
+#define SFC_MAX_TUPLES		256
+#define SFC_MAX_CLASS_ENTRIES	(1u << 19)
+#define SFC_MAX_CLASS_MORE	(1u << 17)
 #define SFC_MAX_FLOWS		65536	/* flow state entries (LRU) */
 #define SFC_MAX_STICKY		65536	/* flow -> instance entries (LRU) */
 #define SFC_MAX_CLASS_CACHE	65536	/* flow -> classification (LRU) */

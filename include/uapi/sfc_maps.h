@@ -17,8 +17,9 @@
 #define SFC_MAP_PORT_STATS	"sfc_port_stats"
 #define SFC_MAP_DROP_STATS	"sfc_drop_stats"
 #define SFC_MAP_MACS		"sfc_macs"
-#define SFC_MAP_RULES		"sfc_rules"
-#define SFC_MAP_RULE_LISTS	"sfc_rule_lists"
+#define SFC_MAP_CLASS_TUPLES	"sfc_class_tuples"
+#define SFC_MAP_CLASS_RULES	"sfc_class_rules"
+#define SFC_MAP_CLASS_MORE	"sfc_class_more"
 #define SFC_MAP_CHAINS		"sfc_chains"
 #define SFC_MAP_PPGS		"sfc_ppgs"
 #define SFC_MAP_FLOWS		"sfc_flows"
@@ -108,11 +109,10 @@ struct sfc_global {
 #define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
 
 /*
- * sfc_rule_lists[slot * SFC_RULE_LISTS + list]: the classifier rules a
- * packet entering an edge port is checked against. List 0 holds rules
- * without a logical source port, list N those of port_id N. Both lists
- * are sorted by rank; the first match of each is a candidate and the
- * lower rank wins, so overlapping classifiers resolve deterministically.
+ * Rule lists: a packet entering an edge port is checked against list 0
+ * (rules without a logical source port) and list N (those of port_id N);
+ * the matching rule of lowest rank over both wins (rank: priority, then
+ * classifier name, so overlapping classifiers resolve deterministically).
  *
  * Service graphs: list SFC_BRANCH_LIST(c) holds the rules of the chains
  * that chain c branches to (their logical source port ignored), checked
@@ -121,30 +121,86 @@ struct sfc_global {
  */
 #define SFC_RULE_LISTS		(SFC_MAX_PORTS + SFC_MAX_CHAINS)
 #define SFC_BRANCH_LIST(chain)	(SFC_MAX_PORTS + (chain))
-struct sfc_rule_list {
-	__u32 first;		/* index into sfc_rules (slot base included) */
-	__u32 count;
-};
 
 #define SFC_DIR_FWD		0
 #define SFC_DIR_REV		1
 
-/* sfc_rules[slot * SFC_MAX_RULES + i]: one compiled flow classifier. */
-struct sfc_rule {
-	__u32 rank;		/* order: priority, then classifier name */
-	__u16 chain;		/* index into sfc_chains */
-	__u8 family;		/* 0 any, 4, 6 */
-	__u8 proto;		/* IPPROTO_*, 0 any */
-	__u16 dst_port_id;	/* logical destination port, 0 any */
-	__u16 sport_lo;		/* L4 ranges, host order, inclusive */
-	__u16 sport_hi;
-	__u16 dport_lo;
-	__u16 dport_hi;
-	__u16 pad;
-	__be32 src[4];		/* prefixes, host bits zero; IPv4 in [0] */
-	__be32 src_mask[4];
-	__be32 dst[4];
+/*
+ * The classifier is a tuple space (docs/design.md, "Classifier"). A tuple
+ * is one mask shape; every compiled rule of a slot belongs to the tuple
+ * of its shape, once per prefix-aligned block of its port ranges.
+ * sfc_class_tuples[slot] lists the slot's tuples sorted by the best
+ * (lowest) rank each holds, so a walk stops at the first tuple that
+ * cannot beat the match it already has.
+ */
+#define SFC_TUPLE_F_ANY_PORT	(1u << 0)	/* has entries in list 0 */
+#define SFC_TUPLE_F_PORT	(1u << 1)	/* ... in some port's list */
+#define SFC_TUPLE_F_BRANCH	(1u << 2)	/* ... in some branch list */
+#define SFC_TUPLE_F_L4		(1u << 3)	/* a port mask: needs valid ports */
+#define SFC_TUPLE_F_DST_PORT	(1u << 4)	/* logical destination port exact */
+struct sfc_tuple {
+	__be32 src_mask[4];	/* IPv4 in [0] */
 	__be32 dst_mask[4];
+	__u32 best_rank;	/* lowest rank of its entries */
+	__u16 sport_mask;	/* host order */
+	__u16 dport_mask;
+	__u8 family;		/* 0 any, 4, 6 */
+	__u8 proto_mask;	/* 0 any, 0xff exact */
+	__u8 flags;		/* SFC_TUPLE_F_* */
+	__u8 pad;
+};
+
+struct sfc_tuple_table {
+	__u32 count;		/* tuples in use, t[0..count) */
+	__u32 pad;
+	struct sfc_tuple t[SFC_MAX_TUPLES];
+};
+
+/*
+ * sfc_class_rules (hash): (slot, tuple, packet fields under the tuple's
+ * masks) -> the best rule of list 0 with that key and the best of one
+ * other list, so a tuple costs one lookup for both lists a packet is
+ * checked against (most lookups miss: one miss instead of two). A key
+ * that more lists use (the same masked fields for rules of two ports)
+ * keeps the lowest-numbered one here and the others in sfc_class_more,
+ * flagged SFC_CLASS_F_MORE. Every key byte is set: the data plane builds
+ * the key field by field.
+ */
+struct sfc_class_rule_key {
+	__u8 slot;
+	__u8 proto;		/* & proto_mask */
+	__u16 tuple;		/* index into sfc_class_tuples[slot].t */
+	__u16 dst_port_id;	/* 0 unless SFC_TUPLE_F_DST_PORT */
+	__u16 sport;		/* & sport_mask, host order */
+	__u16 dport;
+	__u16 pad;
+	__be32 src[4];		/* & src_mask */
+	__be32 dst[4];
+};
+
+#define SFC_CLASS_NO_RANK	0xffffffffu	/* no rule of that list */
+#define SFC_CLASS_F_MORE	(1u << 0)	/* other lists: sfc_class_more */
+
+struct sfc_class_rule_val {
+	__u32 any_rank;		/* list 0's best, SFC_CLASS_NO_RANK: none */
+	__u16 any_chain;	/* index into sfc_chains */
+	__u16 list;		/* the other list (port or branch), 0: none */
+	__u32 rank;		/* its best */
+	__u16 chain;
+	__u16 flags;		/* SFC_CLASS_F_* */
+};
+
+/* sfc_class_more (hash): the keys of sfc_class_rules other lists share. */
+struct sfc_class_more_key {
+	struct sfc_class_rule_key k;
+	__u16 list;
+	__u16 pad;
+};
+
+struct sfc_class_more_val {
+	__u32 rank;
+	__u16 chain;
+	__u16 pad;
 };
 
 #define SFC_CHAIN_F_SYMMETRIC	(1u << 0)	/* reverse walks hops backwards */
@@ -464,8 +520,13 @@ _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 48, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");
 _Static_assert(sizeof(struct sfc_mac_key) == 8, "sfc_mac_key ABI");
-_Static_assert(sizeof(struct sfc_rule_list) == 8, "sfc_rule_list ABI");
-_Static_assert(sizeof(struct sfc_rule) == 84, "sfc_rule ABI");
+_Static_assert(sizeof(struct sfc_tuple) == 44, "sfc_tuple ABI");
+_Static_assert(sizeof(struct sfc_tuple_table) == 8 + 44 * SFC_MAX_TUPLES,
+	       "sfc_tuple_table ABI");
+_Static_assert(sizeof(struct sfc_class_rule_key) == 44, "sfc_class_rule_key ABI");
+_Static_assert(sizeof(struct sfc_class_rule_val) == 16, "sfc_class_rule_val ABI");
+_Static_assert(sizeof(struct sfc_class_more_key) == 48, "sfc_class_more_key ABI");
+_Static_assert(sizeof(struct sfc_class_more_val) == 8, "sfc_class_more_val ABI");
 _Static_assert(sizeof(struct sfc_chain) == 44, "sfc_chain ABI");
 _Static_assert(sizeof(struct sfc_pair) == 16, "sfc_pair ABI");
 _Static_assert(sizeof(struct sfc_ppg) ==

@@ -64,20 +64,21 @@ configure_b() {
 # The live generation's configuration as the data plane holds it, in
 # what it means rather than where it sits: ports; the chains of the live
 # generation (entries of older generations are dead); the groups those
-# chains name; the rule lists and, of the rules, those the lists cover,
-# with the slot's offset taken out; generation numbers and times removed.
-# (An array map dumps in key order: rule i is element i of its dump.)
+# chains name; the classifier's tuples and entries of the live slot (the
+# slot number taken out); generation numbers and times removed.
 live_maps() {
 	local m
-	for m in sfc_global sfc_ports sfc_chains sfc_ppgs sfc_rule_lists sfc_rules; do
+	for m in sfc_global sfc_ports sfc_chains sfc_ppgs sfc_class_tuples \
+		sfc_class_rules sfc_class_more; do
 		bpftool -j map dump pinned "$SFC_PIN/$m" >"$TMP/dump.$m" || return 1
 	done
 	jq -nS --slurpfile g "$TMP/dump.sfc_global" \
 		--slurpfile ports "$TMP/dump.sfc_ports" \
 		--slurpfile chains "$TMP/dump.sfc_chains" \
 		--slurpfile ppgs "$TMP/dump.sfc_ppgs" \
-		--slurpfile lists "$TMP/dump.sfc_rule_lists" \
-		--slurpfile rules "$TMP/dump.sfc_rules" '
+		--slurpfile tuples "$TMP/dump.sfc_class_tuples" \
+		--slurpfile crules "$TMP/dump.sfc_class_rules" \
+		--slurpfile cmore "$TMP/dump.sfc_class_more" '
 	($g[0][0].formatted.value) as $glob | ($glob.generation) as $gen |
 	($gen % 2) as $slot |
 	def slot(n): map(.formatted | select(.key >= $slot * n and
@@ -85,15 +86,16 @@ live_maps() {
 	($chains[0] | slot(256) | map(select(.value.generation == $gen))
 		| map(.value |= del(.generation))) as $live |
 	([$live[].value.hops[] | select(. > 0)] | unique) as $used |
-	($lists[0] | slot(1024) | map(select(.value.count > 0))) as $l |
+	($tuples[0] | map(.formatted) | map(select(.key == $slot))[0].value) as $t |
 	{ global: ($glob | del(.generation, .switched_ns)),
 	  ports: ($ports[0] | map(.formatted) | sort_by(.key.ifindex)),
 	  chains: $live,
 	  groups: ($ppgs[0] | slot(256) | map(select(.key as $k | any($used[]; . == $k)))),
-	  rule_lists: ($l | map(.value.first -= $slot * 16384)),
-	  rules: [$l[] | .key as $list | .value as $v |
-		range($v.first; $v.first + $v.count) as $i |
-		{list: $list, rule: $rules[0][$i].formatted.value}] }' | jq -c .
+	  tuples: $t.t[0:$t.count],
+	  class_rules: ($crules[0] | map(.formatted | select(.key.slot == $slot)
+		| .key |= del(.slot)) | sort_by(.key)),
+	  class_more: ($cmore[0] | map(.formatted | select(.key.k.slot == $slot)
+		| .key.k |= del(.slot)) | sort_by(.key)) }' | jq -c .
 }
 
 # normalized FILE: a saved configuration without its generation (and

@@ -331,12 +331,24 @@ static struct bpf_map *find_map(struct sfc_tc *skel, const struct map_entry *e,
 
 static int setup_entries(struct sfc_tc *skel, const struct fixture *f)
 {
-	int i;
+	static struct dp_rules rules;
+	char err[256];
+	int i, ret;
 
+	memset(&rules, 0, sizeof(rules));
 	for (i = 0; i < f->nr_setup; i++) {
 		const struct map_entry *e = &f->setup[i];
-		struct bpf_map *map = find_map(skel, e, true);
+		struct bpf_map *map;
 
+		ret = dp_rules_take(&rules, e->map, e->key, e->key_len, e->val,
+				    e->val_len);
+		if (ret < 0) {
+			printf("# %s: bad rule entry\n", e->map);
+			return ret;
+		}
+		if (ret)
+			continue;
+		map = find_map(skel, e, true);
 		if (!map)
 			return -EINVAL;
 		if (e->now_at >= 0 && (size_t)e->now_at + 8 <= e->val_len) {
@@ -353,7 +365,10 @@ static int setup_entries(struct sfc_tc *skel, const struct fixture *f)
 		if (bpf_map_update_elem(bpf_map__fd(map), e->key, e->val, BPF_ANY))
 			return -errno;
 	}
-	return 0;
+	ret = dp_rules_write(skel, &rules, err, sizeof(err));
+	if (ret)
+		printf("# classifier: %s\n", err);
+	return ret;
 }
 
 static bool check_entries(struct sfc_tc *skel, const struct fixture *f)

@@ -155,19 +155,28 @@ static int drops_total(int fd, uint64_t *total, uint64_t *per)
 	return 0;
 }
 
+/* Classifier rules of the corpus, compiled before the first case. */
+static struct dp_rules corpus_rules;
+static bool rules_pending;
+
 static int map_line(struct sfc_tc *skel, char *arg)
 {
 	static uint8_t key[512], val[8192];
 	char *name = strtok(arg, " "), *k = strtok(NULL, " "), *v = strtok(NULL, " ");
 	size_t kl, vl;
 	struct bpf_map *map;
+	int ret;
 
-	if (!name || !k || !v)
+	if (!name || !k || !v || dp_hex(k, key, sizeof(key), &kl) ||
+	    dp_hex(v, val, sizeof(val), &vl))
 		return -EINVAL;
+	ret = dp_rules_take(&corpus_rules, name, key, kl, val, vl);
+	if (ret) {
+		rules_pending = ret > 0;
+		return ret < 0 ? ret : 0;
+	}
 	map = bpf_object__find_map_by_name(skel->obj, name);
-	if (!map || dp_hex(k, key, sizeof(key), &kl) ||
-	    dp_hex(v, val, sizeof(val), &vl) ||
-	    kl != bpf_map__key_size(map) || vl != bpf_map__value_size(map)) {
+	if (!map || kl != bpf_map__key_size(map) || vl != bpf_map__value_size(map)) {
 		printf("# bad map entry for %s\n", name);
 		return -EINVAL;
 	}
@@ -632,6 +641,16 @@ static int run_corpus(struct sfc_tc *skel, const char *path, unsigned long strid
 		if (!*line || *line == '#')
 			continue;
 		if (!strncmp(line, "case ", 5)) {
+			if (rules_pending) {
+				char e[256];
+
+				rules_pending = false;
+				err = dp_rules_write(skel, &corpus_rules, e, sizeof(e));
+				if (err) {
+					printf("# classifier: %s\n", e);
+					break;
+				}
+			}
 			if (ncase++ % stride == 0)
 				run_case(skel, ncase, line + 5, max_frame, &st);
 			if (ncase % 3000 == 0)

@@ -21,6 +21,7 @@
 #include "netdev.h"
 #include "genl.h"
 #include "tunnel.h"
+#include "tss.h"
 #include "uapi/sfc_maps.h"
 
 /*
@@ -760,7 +761,7 @@ static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
 	int j, b, nb;
 
 	if (total > SFC_MAX_RULES)
-		return fail(cc, -E2BIG, "%zu classifier rules: the data plane holds %d",
+		return fail(cc, -E2BIG, "%zu classifier rules: the data plane holds %u",
 			    total, SFC_MAX_RULES);
 	rules = calloc(total + 1, sizeof(*rules));
 	if (!rules)
@@ -799,43 +800,46 @@ static int collect_rules(struct compile_ctx *cc, struct pending_rule **out,
 }
 
 /*
- * Rules go to the inactive slot as one contiguous run per list (list 0:
- * any source port; list N: port id N; SFC_BRANCH_LIST(c): the end of
- * chain c in a service graph), each run in rank order.
+ * The classifier of the new configuration, built in memory before any
+ * map is written: a configuration beyond the tuple space's capacity is
+ * refused with nothing changed.
  */
-static int write_rules(struct compile_ctx *cc, bool *uses_dst_ports)
+static int build_classifier(struct compile_ctx *cc, struct sfc_tss *tss)
 {
-	struct sfc_rule_list lists[SFC_RULE_LISTS] = { 0 };
-	__u32 base = cc->slot * SFC_MAX_RULES, l;
 	struct pending_rule *rules = NULL;
+	struct sfc_listed_rule *lr;
 	size_t n = 0, i;
 	int err;
 
+	memset(tss, 0, sizeof(*tss));
 	err = collect_rules(cc, &rules, &n);
 	if (err)
 		return err;
-	*uses_dst_ports = false;
+	lr = calloc(n + 1, sizeof(*lr));
+	if (!lr) {
+		free(rules);
+		return fail(cc, -ENOMEM, "out of memory");
+	}
 	for (i = 0; i < n; i++) {
-		struct sfc_rule_list *list = &lists[rules[i].list];
-
-		if (!list->count)
-			list->first = base + (__u32)i;
-		list->count++;
-		*uses_dst_ports |= rules[i].r.dst_port_id != 0;
-		err = map_write(cc->dp->rules_fd, base + (__u32)i, &rules[i].r);
-		if (err)
-			break;
+		lr[i].r = rules[i].r;
+		lr[i].list = rules[i].list;
 	}
 	free(rules);
-	if (err)
-		return fail(cc, err, "writing rules: %s", strerror(-err));
-	for (l = 0; l < SFC_RULE_LISTS; l++) {
-		err = map_write(cc->dp->rule_lists_fd, cc->slot * SFC_RULE_LISTS + l,
-				&lists[l]);
-		if (err)
-			return fail(cc, err, "writing rule lists: %s", strerror(-err));
-	}
-	return 0;
+	err = sfc_tss_build(lr, n, cc->slot, tss, cc->err, cc->errlen);
+	free(lr);
+	return err;
+}
+
+/* Into the inactive slot: its stale entries go first (tss.c). */
+static int write_classifier(struct compile_ctx *cc, const struct sfc_tss *tss)
+{
+	struct sfc_tss_maps maps = {
+		.tuples_fd = cc->dp->class_tuples_fd,
+		.rules_fd = cc->dp->class_rules_fd,
+		.more_fd = cc->dp->class_more_fd,
+	};
+
+	return sfc_tss_write(&maps, tss, cc->slot, cc->err, cc->errlen);
 }
 
 static __u64 now_ns(void)
@@ -997,8 +1001,12 @@ static void undo_stage(struct compile_ctx *failed, const struct sfc_config *old)
 static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 		 bool *uses_dst_ports)
 {
-	int err = resolve_devices(cc);
+	struct sfc_tss tss;
+	int err = build_classifier(cc, &tss);
 
+	*uses_dst_ports = tss.uses_dst_ports;
+	if (!err)
+		err = resolve_devices(cc);
 	if (!err)
 		err = write_ports(cc, old);
 	if (!err)
@@ -1010,11 +1018,12 @@ static int stage(struct compile_ctx *cc, const struct sfc_config *old,
 	if (!err)
 		err = write_chains(cc, old);
 	if (!err)
-		err = write_rules(cc, uses_dst_ports);
+		err = write_classifier(cc, &tss);
 	if (!err)
 		err = write_spis(cc);
 	if (!err)
 		err = write_chain_ids(cc);
+	sfc_tss_free(&tss);
 	return err;
 }
 

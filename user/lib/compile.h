@@ -53,7 +53,7 @@ int sfc_restore(struct sfc_config *cfg, const char *pin_root,
  * the rule list it belongs to (0: any source port, else the port id).
  * -ENOENT when a logical port it names does not exist.
  */
-struct sfc_rule;
+struct sfc_rule;		/* tss.h */
 int sfc_compile_rule(const struct sfc_config *cfg, const struct sfc_cfg_fc *fc,
 		     __u32 chain_idx, struct sfc_rule *r, __u32 *list);
 

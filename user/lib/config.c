@@ -988,7 +988,7 @@ static int check_chains(const struct sfc_config *c, char *err, size_t errlen)
 	/* One compiled rule per classifier of a chain. */
 	if (rules > SFC_MAX_RULES)
 		return sfc_errf(err, errlen,
-				"port chains use %zu flow classifiers: the data plane holds %d rules",
+				"port chains use %zu flow classifiers: the data plane holds %u rules",
 				rules, SFC_MAX_RULES);
 	return check_fc_owners(c, err, errlen);
 }

@@ -22,7 +22,15 @@
 #include "uapi/sfc_common.h"
 
 #define SFC_CONFIG_VERSION	1
-#define SFC_MAX_FC_PER_CHAIN	64
+/*
+ * 512 x 255 usable chains: room for 100k classifiers (bench/gen_config.py).
+ * What the data plane holds is counted in compiled rules (a classifier of
+ * a chain that is a service graph destination compiles once per source
+ * chain) and, after port-range expansion, in classifier entries and
+ * shapes (uapi/sfc_common.h; compile.c refuses what does not fit).
+ */
+#define SFC_MAX_FC_PER_CHAIN	512
+#define SFC_MAX_RULES		SFC_MAX_CLASS_ENTRIES	/* >= 1 entry each */
 
 enum sfc_correlation {
 	SFC_CORR_NONE = 0,

@@ -172,8 +172,9 @@ struct pin_slot {
 	{ SFC_MAP_PORT_STATS, &(dp)->port_stats_fd },			\
 	{ SFC_MAP_DROP_STATS, &(dp)->drop_stats_fd },			\
 	{ SFC_MAP_MACS, &(dp)->macs_fd },				\
-	{ SFC_MAP_RULES, &(dp)->rules_fd },				\
-	{ SFC_MAP_RULE_LISTS, &(dp)->rule_lists_fd },			\
+	{ SFC_MAP_CLASS_TUPLES, &(dp)->class_tuples_fd },		\
+	{ SFC_MAP_CLASS_RULES, &(dp)->class_rules_fd },			\
+	{ SFC_MAP_CLASS_MORE, &(dp)->class_more_fd },			\
 	{ SFC_MAP_CHAINS, &(dp)->chains_fd },				\
 	{ SFC_MAP_PPGS, &(dp)->ppgs_fd },				\
 	{ SFC_MAP_FLOWS, &(dp)->flows_fd },				\
@@ -193,7 +194,7 @@ struct pin_slot {
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 	{ SFC_PROG_XDP_POP, &(dp)->xdp_prog_fd },			\
 }
-#define NR_PINS 25
+#define NR_PINS 26
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

@@ -20,8 +20,9 @@ struct sfc_dp {
 	int port_stats_fd;
 	int drop_stats_fd;
 	int macs_fd;
-	int rules_fd;
-	int rule_lists_fd;
+	int class_tuples_fd;	/* classifier: tuples per slot */
+	int class_rules_fd;	/* classifier: (slot, tuple, key) entries */
+	int class_more_fd;	/* ... their keys other lists share */
 	int chains_fd;
 	int ppgs_fd;
 	int flows_fd;
