@@ -31,10 +31,10 @@
 # crafted packets with a critical unknown option of our class, without
 # our option and naming an unknown port are dropped and counted; a
 # crafted packet with a foreign option (class 0x0102) next to ours leaves
-# host1 again (the re-inject) still carrying it. Then the sfc_geneve
-# module is loaded and the walk runs again with its kfuncs; last, the
-# module is unloaded (both hosts reloaded in fallback mode first) and
-# loaded again while ping and iperf3 run, with dmesg checked.
+# host1 again (the re-inject) still carrying it. sfc_multihost_kmod.sh
+# then loads the sfc_geneve module and runs the walk with its kfuncs, and
+# unloads it (both hosts reloaded in fallback mode first) and loads it
+# again while ping and iperf3 run, with dmesg checked.
 # guest-tier: yes
 source "$(dirname "$0")/lib.sh"
 
@@ -333,7 +333,6 @@ sfc_drop_counter_of() {	# sfc_drop_counter_of sfcN REASON
 # The module stays loaded: our programs hold it until the namespaces go.
 test_kfunc_mode() {
 	local ko=$SFC_BUILD/kmod/sfc_geneve.ko set2 get1 hop n
-	[ -e "$ko" ] || { echo "    skip   kfunc mode: $ko not built"; return 0; }
 	grep -q "^sfc_geneve " /proc/modules || insmod "$ko"
 	log_test $? "insmod sfc_geneve.ko"
 	sfc1 restore >/dev/null && sfc2 restore >/dev/null
@@ -374,13 +373,12 @@ status_mode() {	# status_mode sfcN: "LOADED MODE" as sfcctl status says
 # Back: insmod, then sfcctl restore picks kfunc mode again.
 test_module_unload() {
 	local ko=$SFC_BUILD/kmod/sfc_geneve.ko bytes rx ppid ipid
-	grep -q "^sfc_geneve " /proc/modules || { echo "    skip   module unload: module not loaded"; return 0; }
 	dmesg_mark
 	ip netns exec "$APP1" iperf3 -s -1 -D -B 10.0.0.1 >/dev/null 2>&1
 	sleep 0.5
-	ip netns exec "$APP2" iperf3 -c 10.0.0.1 -t 25 -J >"$TMP/iperf-rm.json" 2>&1 &
+	ip netns exec "$APP2" iperf3 -c 10.0.0.1 -t 20 -J >"$TMP/iperf-rm.json" 2>&1 &
 	ipid=$!
-	ip netns exec "$APP2" ping -c 250 -i 0.1 -W 2 10.0.0.1 >"$TMP/ping-rm.txt" 2>&1 &
+	ip netns exec "$APP2" ping -c 200 -i 0.1 -W 2 10.0.0.1 >"$TMP/ping-rm.txt" 2>&1 &
 	ppid=$!
 	sleep 2
 	! rmmod sfc_geneve 2>/dev/null
@@ -400,24 +398,32 @@ test_module_unload() {
 	bytes=$(iperf_bytes "$TMP/iperf-rm.json")
 	check_ge "iperf3 TCP through vnf1..vnf3 across the switches (bytes)" 1000000 "${bytes:-0}"
 	rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/ping-rm.txt")
-	check_ge "ping through vnf1 across the switches: replies of 250" 200 "${rx:-0}"
+	check_ge "ping through vnf1 across the switches: replies of 200" 160 "${rx:-0}"
 	check_ge "host2's reloaded module wrote options after the switch back" 1 \
 		"$(sfc2 -j module show | jq .stats.set)"
 	check_dmesg "module unloaded and reloaded under traffic"
 }
 
 KEY_V1I_HEX=$(printf %02x $KEY_V1I)
-setup_topology || { echo "topology setup failed"; exit 1; }
-configure
-[ $RET = 0 ] || exit $RET	# nothing below means anything then
-test_config_errors
-test_ping
-test_tcp
-test_mac_learning
-setup_monitors || log_test 1 "monitors with flower geneve_opts"
-test_wire_format
-test_bad_options
-test_foreign_carried fallback
-test_kfunc_mode
-test_module_unload
+
+# The walk in fallback mode. sfc_multihost_kmod.sh sources this file for
+# its functions (SFC_MULTIHOST_SOURCED=1) and runs the module's part on a
+# topology of its own: together they passed the guest's per-test time
+# limit on a loaded machine.
+multihost_fallback() {
+	setup_topology || { echo "topology setup failed"; exit 1; }
+	configure
+	[ $RET = 0 ] || exit $RET	# nothing below means anything then
+	test_config_errors
+	test_ping
+	test_tcp
+	test_mac_learning
+	setup_monitors || log_test 1 "monitors with flower geneve_opts"
+	test_wire_format
+	test_bad_options
+	test_foreign_carried fallback
+}
+
+[ -n "${SFC_MULTIHOST_SOURCED:-}" ] && return 0
+multihost_fallback
 exit $RET
