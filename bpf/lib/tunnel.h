@@ -14,9 +14,9 @@
  *    our option written into it here; bpf_skb_get_tunnel_opt copies the
  *    received list, parsed here.
  * Options of others that came with a packet are carried on with it when
- * the chain crosses to another host again (sfc_geneve_lists, docs/design.md
- * "Foreign options"): the received list is kept per flow and sent again
- * with our option replaced in place.
+ * the chain crosses to another host again (sfc_geneve_lists; docs/design.md
+ * "Across hosts: Geneve", foreign options): the received list is kept per
+ * flow and sent again with our option replaced in place.
  * An extern __ksym __weak alone does not make the call optional on 6.1
  * (ENVIRONMENT.md "Module kfuncs"): the const volatile flag lets the
  * verifier drop the dead call when the module is absent.
