@@ -324,6 +324,14 @@ tshark_table() {
 		>"$pcap.tsv" 2>/dev/null
 }
 
+# pcap_note PCAP: one line saying how many packets a capture holds and
+# how many rows tshark made of them (a check on its table that fails
+# then tells an empty capture from a decoding problem).
+pcap_note() {
+	echo "    note   $(basename "$1"): $(tcpdump -r "$1" 2>/dev/null | wc -l) packets," \
+		"$(($(wc -l <"$1.tsv" 2>/dev/null || echo 1) - 1)) tshark rows"
+}
+
 # table_select TSV WHERE FIELD...: the FIELDS (space-separated) of the
 # first packet matching WHERE: FIELD=VALUE or FIELD!=VALUE, comma-separated,
 # all must hold, an empty VALUE meaning the field is absent. '' if none

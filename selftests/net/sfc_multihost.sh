@@ -352,6 +352,7 @@ test_kfunc_mode() {
 	for n in 1 2; do
 		tshark_table "$TMP/k$n.pcap" geneve.vni geneve.option.class \
 			geneve.option.type geneve.option.unknown.data icmp.type
+		pcap_note "$TMP/k$n.pcap"
 	done
 	hop=$(table_count "$TMP/k2.pcap.tsv" "geneve.vni=$(printf 0x%06x $VNI),geneve.option.class=$CLASS,geneve.option.type=$TYPE,geneve.option.unknown.data=00000aff00040000000000020000000b,icmp.type=8")
 	check_ge "tshark: the kfunc-written hop option is the fallback's, byte for byte" 5 "$hop"
