@@ -38,7 +38,7 @@ static __always_inline int follow_branches(struct __sk_buff *skb,
 			chain = chain_at(st->generation & 1, st->chain);
 			if (!chain)
 				return sfc_drop(SFC_DROP_BAD_CHAIN);
-			return leave_chain(skb, chain, st, g);
+			return leave_chain(skb, pkt, chain, st, g);
 		}
 		st->chain = idx;
 		st->hop = 0;

@@ -207,12 +207,21 @@ static __always_inline __u32 source_key(const struct steer_state *st)
 	return v ? v->key : 0;
 }
 
+/* The flow whose kept option list a send carries on (tunnel_encap). */
+static __always_inline void tunnel_flow_of(struct sfc_tunnel_tx *tx,
+					   const struct sfc_pkt *pkt)
+{
+	__builtin_memset(&tx->fkey, 0, sizeof(tx->fkey));
+	flow_key_of(&tx->fkey, pkt, 0);
+}
+
 /*
  * An instance on another host: into the Geneve device, with the hop
  * (SPI, SI, direction) and the port to enter in the SFC context. The
  * receiving host records where the packet comes back (tunnel_rx.h).
  */
 static __always_inline int enter_remote_instance(struct __sk_buff *skb,
+						 const struct sfc_pkt *pkt,
 						 const struct sfc_chain *chain,
 						 const struct sfc_pair *pair,
 						 const struct steer_state *st)
@@ -230,6 +239,7 @@ static __always_inline int enter_remote_instance(struct __sk_buff *skb,
 	geneve_ctx_fill(&tx->opt.ctx, chain->chain_id,
 			path_si(chain, st->hop, st->dir), st->dir,
 			SFC_GENEVE_F_HOP, src, dst);
+	tunnel_flow_of(tx, pkt);
 	ifindex = tunnel_encap(skb, dst, tx);
 	if (ifindex < 0)
 		return ifindex;
@@ -252,7 +262,7 @@ int sfc_enter_instance(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 	if (!skb || !pkt || !chain || !pair || !st)
 		return sfc_drop(SFC_DROP_BAD_CHAIN);
 	if (pair->flags & SFC_PAIR_F_REMOTE)
-		return enter_remote_instance(skb, chain, pair, st);
+		return enter_remote_instance(skb, pkt, chain, pair, st);
 	return enter_instance(skb, pkt, chain, pair, st);
 }
 
@@ -307,6 +317,7 @@ static __always_inline bool advance_hop(const struct sfc_chain *chain,
 }
 
 static __always_inline int chain_done(struct __sk_buff *skb,
+				      const struct sfc_pkt *pkt,
 				      const struct sfc_chain *chain,
 				      const struct steer_state *st,
 				      const struct sfc_global *g);
@@ -338,7 +349,7 @@ int sfc_steer(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 	if (!chain || !chain->nr_hops || chain->generation != st->generation)
 		return sfc_drop(SFC_DROP_STALE_CONFIG);
 	if (past && !advance_hop(chain, st))
-		return chain_done(skb, chain, st, g);
+		return chain_done(skb, pkt, chain, st, g);
 	for (i = 0; i < SFC_MAX_HOPS; i++) {
 		const struct sfc_ppg *ppg = ppg_of_hop(chain, st);
 		const struct sfc_pair *pair;
@@ -358,7 +369,7 @@ int sfc_steer(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 							SFC_DROP_NO_INSTANCE);
 		}
 		if (!advance_hop(chain, st))
-			return chain_done(skb, chain, st, g);
+			return chain_done(skb, pkt, chain, st, g);
 	}
 	return sfc_drop(SFC_DROP_BAD_CHAIN);
 }
@@ -371,20 +382,22 @@ int sfc_steer(struct __sk_buff *skb, const struct sfc_pkt *pkt,
  * belongs. A global function: verified once, wherever chains end.
  */
 __attribute__((noinline))
-int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_chain *chain,
+int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+			const struct sfc_chain *chain,
 			const struct steer_state *st, const struct sfc_global *g)
 {
 	struct sfc_tunnel_tx *tx = tunnel_tx();
 	__u32 key;
 	int ifindex;
 
-	if (!skb || !chain || !st || !g)
+	if (!skb || !pkt || !chain || !st || !g)
 		return sfc_drop(SFC_DROP_UNSPEC);
 	key = st->src_ifindex & ~SFC_SRC_REMOTE;
 	if (!tx)
 		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
 	geneve_ctx_fill(&tx->opt.ctx, chain->chain_id, 0, st->dir,
 			SFC_GENEVE_F_CHAIN_DONE | SFC_GENEVE_F_REINJECT, key, key);
+	tunnel_flow_of(tx, pkt);
 	ifindex = tunnel_encap(skb, key, tx);
 	if (ifindex < 0)
 		return ifindex;
@@ -399,6 +412,7 @@ int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_chain *chain,
  * delivered from where it is.
  */
 static __always_inline int leave_chain(struct __sk_buff *skb,
+				       const struct sfc_pkt *pkt,
 				       const struct sfc_chain *chain,
 				       const struct steer_state *st,
 				       const struct sfc_global *g)
@@ -406,20 +420,21 @@ static __always_inline int leave_chain(struct __sk_buff *skb,
 	if (chain->flags & SFC_CHAIN_F_DIRECT)
 		return TC_ACT_OK;
 	if (st->src_ifindex & SFC_SRC_REMOTE)
-		return sfc_leave_to_remote(skb, chain, st, g);
+		return sfc_leave_to_remote(skb, pkt, chain, st, g);
 	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_done;
 	return redirect_to(st->src_ifindex, BPF_F_INGRESS);
 }
 
 /* The chain is done: count it, then leave. */
 static __always_inline int finish_chain(struct __sk_buff *skb,
+					const struct sfc_pkt *pkt,
 					const struct sfc_chain *chain,
 					const struct steer_state *st,
 					const struct sfc_global *g)
 {
 	trace_note_hop(st->chain, SFC_HOP_DONE, st->dir);
 	count_hop(st->chain, st->dir, SFC_HOP_DONE, skb);
-	return leave_chain(skb, chain, st, g);
+	return leave_chain(skb, pkt, chain, st, g);
 }
 
 /*
@@ -429,12 +444,13 @@ static __always_inline int finish_chain(struct __sk_buff *skb,
  * no function here calls back into the steering.
  */
 static __always_inline int chain_done(struct __sk_buff *skb,
+				      const struct sfc_pkt *pkt,
 				      const struct sfc_chain *chain,
 				      const struct steer_state *st,
 				      const struct sfc_global *g)
 {
 	if (!(chain->flags & SFC_CHAIN_F_BRANCH) || st->dir != SFC_DIR_FWD)
-		return finish_chain(skb, chain, st, g);
+		return finish_chain(skb, pkt, chain, st, g);
 	trace_note_hop(st->chain, SFC_HOP_DONE, st->dir);
 	count_hop(st->chain, st->dir, SFC_HOP_DONE, skb);
 	return SFC_BRANCH;

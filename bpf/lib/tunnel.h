@@ -11,8 +11,12 @@
  *  - kfuncs of the sfc_geneve module insert/replace and find our option
  *    inside the skb's option list, leaving other options alone;
  *  - BPF only (fallback): bpf_skb_set_tunnel_opt writes the whole list,
- *    which is our one 20-byte option; bpf_skb_get_tunnel_opt copies the
+ *    our option written into it here; bpf_skb_get_tunnel_opt copies the
  *    received list, parsed here.
+ * Options of others that came with a packet are carried on with it when
+ * the chain crosses to another host again (sfc_geneve_lists; docs/design.md
+ * "Across hosts: Geneve", foreign options): the received list is kept per
+ * flow and sent again with our option replaced in place.
  * An extern __ksym __weak alone does not make the call optional on 6.1
  * (ENVIRONMENT.md "Module kfuncs"): the const volatile flag lets the
  * verifier drop the dead call when the module is absent.
@@ -80,13 +84,45 @@ struct {
 } sfc_geneve_buf SEC(".maps");
 
 /*
+ * A whole option list as received, with where our option is in it: what
+ * a flow's packets bring from another host and carry on (tunnel_rx.h
+ * keeps it, tunnel_encap sends it again). Geneve's 6-bit header length
+ * bounds a list at 252 bytes, ours included; ours is replaced in place
+ * at the same length, so a carried list always fits again. The slack
+ * lets our option be written at any offset below 256 without a second
+ * bound.
+ */
+struct sfc_geneve_list {
+	__u16 len;		/* bytes of opts in use, 0: none kept */
+	__u16 ours;		/* offset of our option in opts */
+	__u8 opts[256 + SFC_GENEVE_OPT_LEN + 4];
+};
+
+/*
+ * Flow (its own direction, ifindex 0) -> the option list its packets
+ * came with, kept only when that list has options besides ours. LRU: a
+ * flow pushed out simply goes on with our option alone.
+ */
+#define SFC_GENEVE_LIST_FLOWS	8192
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SFC_GENEVE_LIST_FLOWS);
+	__type(key, struct sfc_flow_key);
+	__type(value, struct sfc_geneve_list);
+} sfc_geneve_lists SEC(".maps");
+
+/*
  * What a send builds: in a per-CPU map, not on the stack, which the
  * deepest call chain of the entry point already fills close to the
- * verifier's 512 bytes.
+ * verifier's 512 bytes. fkey is the flow whose kept list is looked up
+ * (a map key may be map memory); list is the list that goes out.
  */
 struct sfc_tunnel_tx {
 	struct bpf_tunnel_key tk;
 	struct sfc_geneve_opt opt;
+	struct sfc_flow_key fkey;
+	struct sfc_geneve_list list;
 };
 
 struct {
@@ -95,6 +131,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sfc_tunnel_tx);
 } sfc_tunnel_tx SEC(".maps");
+
+/* Receive side scratch: the flow and the list about to be kept. */
+struct sfc_geneve_keep {
+	struct sfc_flow_key key;
+	struct sfc_geneve_list list;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sfc_geneve_keep);
+} sfc_geneve_keep SEC(".maps");
 
 static __always_inline const struct sfc_tunnel_cfg *tunnel_cfg(void)
 {
@@ -125,15 +174,38 @@ static __always_inline void geneve_ctx_fill(struct sfc_geneve_ctx *c,
 }
 
 /*
- * Sets the tunnel key toward the host of port key dst_key and the SFC
- * option whose context tx->opt.ctx holds. Returns the Geneve device to
- * redirect into (> 0), or a negated drop reason.
+ * The list to send: a copy of the one the flow came with (tx->fkey), our
+ * option to be replaced in it; else our option alone. Returns its length.
+ */
+static __always_inline __u32 tunnel_list_load(struct sfc_tunnel_tx *tx)
+{
+	const struct sfc_geneve_list *kept;
+
+	kept = bpf_map_lookup_elem(&sfc_geneve_lists, &tx->fkey);
+	if (kept && kept->len >= SFC_GENEVE_OPT_LEN &&
+	    kept->len <= SFC_GENEVE_OPTS_MAX &&
+	    kept->ours <= SFC_GENEVE_OPTS_MAX - SFC_GENEVE_OPT_LEN) {
+		__builtin_memcpy(&tx->list, kept, sizeof(tx->list));
+		return kept->len;
+	}
+	tx->list.len = 0;
+	tx->list.ours = 0;
+	return SFC_GENEVE_OPT_LEN;
+}
+
+/*
+ * Sets the tunnel key toward the host of port key dst_key and the option
+ * list: the flow's carried list (tx->fkey, filled by the caller) with our
+ * option (tx->opt.ctx) replacing the one it came with, or ours alone.
+ * Returns the Geneve device to redirect into (> 0), or a negated drop
+ * reason.
  */
 static __always_inline int tunnel_encap(struct __sk_buff *skb, __u32 dst_key,
 					struct sfc_tunnel_tx *tx)
 {
 	const struct sfc_tunnel_cfg *tc = tunnel_cfg();
 	const struct sfc_port_loc *loc;
+	__u32 len, ours;
 	__u64 flags;
 
 	if (!tc || !tc->ifindex)
@@ -148,14 +220,30 @@ static __always_inline int tunnel_encap(struct __sk_buff *skb, __u32 dst_key,
 	flags = tc->flags & SFC_TUNNEL_F_ZERO_CSUM ? BPF_F_ZERO_CSUM_TX : 0;
 	if (bpf_skb_set_tunnel_key(skb, &tx->tk, sizeof(tx->tk), flags))
 		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	len = tunnel_list_load(tx);
+	if (len < SFC_GENEVE_OPT_LEN || len > SFC_GENEVE_OPTS_MAX)
+		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	/* The verifier bounds registers, not variables: hide the check from
+	 * the compiler and bound the register handed to the helper itself
+	 * (20..275, inside opts; never 0). */
+	barrier_var(len);
+	len = SFC_GENEVE_OPT_LEN + ((len - SFC_GENEVE_OPT_LEN) & 0xff);
 	if (sfc_geneve_kfuncs) {
+		/* The kept list as it came, then the module replaces ours. */
+		if (tx->list.len &&
+		    bpf_skb_set_tunnel_opt(skb, tx->list.opts, len))
+			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
 		if (sfc_geneve_ctx_set(skb, &tx->opt.ctx, sizeof(tx->opt.ctx)))
 			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
 	} else {
 		tx->opt.opt_class = bpf_htons(tc->opt_class);
 		tx->opt.type = tc->opt_type & ~SFC_GENEVE_CRIT;
 		tx->opt.length = SFC_GENEVE_CTX_LEN / 4;
-		if (bpf_skb_set_tunnel_opt(skb, &tx->opt, sizeof(tx->opt)))
+		ours = tx->list.ours;
+		barrier_var(ours);
+		ours &= 0xff;		/* < 256: inside opts with its slack */
+		__builtin_memcpy(&tx->list.opts[ours], &tx->opt, sizeof(tx->opt));
+		if (bpf_skb_set_tunnel_opt(skb, tx->list.opts, len))
 			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
 	}
 	return (int)tc->ifindex;

@@ -129,6 +129,68 @@ static __always_inline int resume_hop(struct __sk_buff *skb,
 	return enter_instance(skb, pkt, chain, pair, st);
 }
 
+/*
+ * Offset of our option in a list that tunnel_read_ctx already accepted
+ * (lengths inside the list, ours once): -1 when it is not found.
+ */
+static __always_inline int geneve_offset_of_ours(const struct sfc_geneve_list *l,
+						 __u32 len,
+						 const struct sfc_tunnel_cfg *tc)
+{
+	__u32 off = 0;
+	int i;
+
+	for (i = 0; i < SFC_GENEVE_MAX_OPTS && off < len; i++) {
+		const struct sfc_geneve_opt *h;
+
+		barrier_var(off);
+		off &= 0xff;		/* < 256: bounded for the verifier */
+		h = (const void *)&l->opts[off];
+		if (bpf_ntohs(h->opt_class) == tc->opt_class &&
+		    (h->type & ~SFC_GENEVE_CRIT) == tc->opt_type)
+			return off;
+		off += 4 + (h->length & 0x1f) * 4;
+	}
+	return -1;
+}
+
+/*
+ * Keeps the option list a packet resumed here came with, when it has
+ * options besides ours, under the packet's flow: the chain's next crossing
+ * (another host's VNF, or back to the source's host) sends it again with
+ * our option replaced (tunnel_encap). A flow whose packets stop bringing
+ * other options loses its entry. Both modes: the stock helper copies the
+ * list. A global function with a small frame: sfc_from_tunnel sits under
+ * the entry point, close to the 512 bytes of stack.
+ */
+__attribute__((noinline))
+int sfc_keep_options(struct __sk_buff *skb, const struct sfc_pkt *pkt)
+{
+	const struct sfc_tunnel_cfg *tc = tunnel_cfg();
+	struct sfc_geneve_keep *k;
+	__u32 zero = 0;
+	int len, ours;
+
+	if (!skb || !pkt || !tc)
+		return 0;
+	k = bpf_map_lookup_elem(&sfc_geneve_keep, &zero);
+	if (!k)
+		return 0;
+	__builtin_memset(&k->key, 0, sizeof(k->key));
+	flow_key_of(&k->key, pkt, 0);
+	len = bpf_skb_get_tunnel_opt(skb, k->list.opts, SFC_GENEVE_OPTS_MAX);
+	ours = len > SFC_GENEVE_OPT_LEN ? geneve_offset_of_ours(&k->list, len, tc) : -1;
+	if (ours < 0) {
+		if (bpf_map_lookup_elem(&sfc_geneve_lists, &k->key))
+			bpf_map_delete_elem(&sfc_geneve_lists, &k->key);
+		return 0;
+	}
+	k->list.len = len;
+	k->list.ours = ours;
+	bpf_map_update_elem(&sfc_geneve_lists, &k->key, &k->list, BPF_ANY);
+	return 1;
+}
+
 /* A global function: verified once on its own (the 6.1 verifier's budget). */
 __attribute__((noinline))
 int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
@@ -157,8 +219,10 @@ int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 		skb_set_mark(skb, (skb_mark(skb) & ~g->mark_mask) | g->mark_done);
 		return redirect_to(dst->ifindex, BPF_F_INGRESS);
 	}
-	if (c.flags & SFC_GENEVE_F_HOP)
+	if (c.flags & SFC_GENEVE_F_HOP) {
+		sfc_keep_options(skb, pkt);
 		return resume_hop(skb, pkt, g, &c, dst, st);
+	}
 	return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
 }
 

@@ -9,36 +9,14 @@
 #
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 set -u
-
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
+source "$(dirname "$0")/lib.sh"
 
 NS=sfcgs-$$
-rc=$KSFT_PASS
-
-log_test() {	# log_test RC DESCRIPTION
-	if [ "$1" = 0 ]; then
-		echo "TEST: $2 [ OK ]"
-	else
-		echo "TEST: $2 [FAIL]"
-		rc=$KSFT_FAIL
-	fi
-}
-
-skip() {
-	echo "SKIP: $*"
-	exit $KSFT_SKIP
-}
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
 	ip link del sfcgs-a 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
-}
-
-require_command() {
-	command -v "$1" >/dev/null || skip "$1 not found"
 }
 
 check_guest() {

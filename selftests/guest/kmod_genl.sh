@@ -11,37 +11,15 @@
 #
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 set -u
-
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
+source "$(dirname "$0")/lib.sh"
 
 NS=sfckg-$$
 MOD=sfc_geneve
-rc=$KSFT_PASS
 TMP=
 SFCCTL=
 # Run as "nobody" with no capabilities at all, not even inheritable ones.
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
 	--inh-caps=-all --bounding-set=-all)
-
-log_test() {	# log_test RC DESCRIPTION
-	if [ "$1" = 0 ]; then
-		echo "TEST: $2 [ OK ]"
-	else
-		echo "TEST: $2 [FAIL]"
-		rc=$KSFT_FAIL
-	fi
-}
-
-skip() {
-	echo "SKIP: $*"
-	exit $KSFT_SKIP
-}
-
-require_command() {
-	command -v "$1" >/dev/null || skip "$1 not found"
-}
 
 cleanup() {
 	ip netns del "$NS" 2>/dev/null
@@ -188,7 +166,7 @@ setup() {
 
 	trap cleanup EXIT
 	grep -q "^$MOD " /proc/modules && rmmod "$MOD"
-	DMESG_START=$(dmesg | wc -l)
+	dmesg_mark
 }
 
 check_load() {
@@ -298,15 +276,6 @@ check_unload() {
 	insmod "$SFC_BUILD/kmod/$MOD.ko" &&
 		settings_are "$CLASS_DEFAULT" "$TYPE_DEFAULT" && rmmod "$MOD"
 	log_test $? "reload starts from the defaults"
-}
-
-check_dmesg() {
-	local splat
-	splat=$(dmesg | tail -n +$((DMESG_START + 1)) |
-		grep -E 'BUG|WARNING|Call Trace|refcount|leak')
-	[ -z "$splat" ] || echo "$splat"
-	[ -z "$splat" ]
-	log_test $? "no kernel warnings"
 }
 
 setup

@@ -23,10 +23,7 @@
 #
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 set -u
-
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
+source "$(dirname "$0")/lib.sh"
 
 MOD=sfc_geneve
 NSA=sfckfa-$$
@@ -49,24 +46,10 @@ CTX_HEX=00006405010100000000000700000009
 PINGS=5
 EPROTO=71
 EBADMSG=74
-rc=$KSFT_PASS
 TMP=
 LOAD=
 SFCCTL=
 
-log_test() {	# log_test RC DESCRIPTION
-	if [ "$1" = 0 ]; then
-		echo "TEST: $2 [ OK ]"
-	else
-		echo "TEST: $2 [FAIL]"
-		rc=$KSFT_FAIL
-	fi
-}
-
-skip() {
-	echo "SKIP: $*"
-	exit $KSFT_SKIP
-}
 
 fail_setup() {
 	echo "FAIL: $*"
@@ -128,7 +111,7 @@ setup() {
 	grep -q "^$MOD " /proc/modules && rmmod "$MOD"
 	TMP=$(mktemp -d)
 	mkdir -p "$PIN"
-	DMESG_START=$(dmesg | wc -l)
+	dmesg_mark
 
 	ip netns add "$NSA" && ip netns add "$NSB" || fail_setup "netns"
 	ip link add uA netns "$NSA" type veth peer name uB netns "$NSB" ||
@@ -291,14 +274,6 @@ check_malformed_tx() {
 }
 
 # Unload waiting out the deferred free of detached programs.
-rmmod_wait() {
-	for _ in $(seq 50); do
-		rmmod "$MOD" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 check_rmmod() {
 	! rmmod "$MOD" 2>/dev/null
 	log_test $? "rmmod refused while kfunc programs are attached"
@@ -308,7 +283,7 @@ check_rmmod() {
 		b tc filter del dev gnv0 ingress pref 1
 	log_test $? "tx and rx programs detached"
 	# Pinned maps do not hold the programs; freeing them is deferred (RCU).
-	rmmod_wait
+	rmmod_wait "$MOD"
 	log_test $? "rmmod works once detached"
 	[ ! -e /sys/kernel/btf/$MOD ]
 	log_test $? "module BTF gone"
@@ -372,7 +347,7 @@ check_interop() {
 check_no_btf() {
 	local out dir=$PIN/n before
 	a tc filter del dev gnv0 egress pref 1 &&
-		b tc filter del dev gnv0 ingress pref 1 && rmmod_wait
+		b tc filter del dev gnv0 ingress pref 1 && rmmod_wait "$MOD"
 	log_test $? "detach all, rmmod"
 	objcopy --remove-section=.BTF "$SFC_BUILD/kmod/$MOD.ko" "$TMP/nobtf.ko" &&
 		insmod "$TMP/nobtf.ko"
@@ -392,17 +367,8 @@ check_no_btf() {
 	send_pings
 	[ $(($(flower_packets 2) - before)) -ge $PINGS ]
 	log_test $? "flower counts the fallback's option list"
-	a tc filter del dev gnv0 egress pref 1 && rmmod_wait
+	a tc filter del dev gnv0 egress pref 1 && rmmod_wait "$MOD"
 	log_test $? "rmmod (no program holds the module)"
-}
-
-check_dmesg() {
-	local splat
-	splat=$(dmesg | tail -n +$((DMESG_START + 1)) |
-		grep -E 'BUG|WARNING|Call Trace|refcount|leak')
-	[ -z "$splat" ] || echo "$splat"
-	[ -z "$splat" ]
-	log_test $? "no kernel warnings"
 }
 
 setup

@@ -336,6 +336,14 @@ tshark_table() {
 		>"$pcap.tsv" 2>/dev/null
 }
 
+# pcap_note PCAP: one line saying how many packets a capture holds and
+# how many rows tshark made of them (a check on its table that fails
+# then tells an empty capture from a decoding problem).
+pcap_note() {
+	echo "    note   $(basename "$1"): $(tcpdump -r "$1" 2>/dev/null | wc -l) packets," \
+		"$(($(wc -l <"$1.tsv" 2>/dev/null || echo 1) - 1)) tshark rows"
+}
+
 # table_select TSV WHERE FIELD...: the FIELDS (space-separated) of the
 # first packet matching WHERE: FIELD=VALUE or FIELD!=VALUE, comma-separated,
 # all must hold, an empty VALUE meaning the field is absent. '' if none
@@ -431,6 +439,62 @@ iperf_tcp() {
 }
 
 # iperf_bytes OUT.json: bytes received in that run ('' if it failed).
+# Across hosts (sfc_multihost*.sh): each "host" is a namespace with its
+# bridge br0 and an uplink to an underlay bridge br-ul in namespace $UL,
+# and an underlay interface ulN with its address, which its Geneve device
+# uses.
+
+# require_geneve: skip loudly when this kernel has no Geneve devices.
+require_geneve() {
+	modprobe geneve 2>/dev/null
+	setup_ns PROBE || return 1
+	ip -n "$PROBE" link add g type geneve external 2>/dev/null ||
+		skip "no Geneve devices in this kernel (ip link add type geneve external fails): run in the guest tier"
+}
+
+# underlay: the namespace UL with the underlay bridge br-ul.
+underlay() {
+	setup_ns UL || return 1
+	ip -n "$UL" link add br-ul type bridge && ip -n "$UL" link set br-ul up
+}
+
+# geneve_host VAR UNDERLAY_IP N: host namespace N (name in VAR): br0,
+# uplink upN to br-ul (underlay side uN), underlay interface ulN (tN).
+geneve_host() {
+	local var=$1 ip=$2 n=$3 ns
+	setup_ns "$var" || return 1
+	ns=${!var}
+	ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up &&
+		veth_pair "$ns" "up$n" "$UL" "u$n" &&
+		ip -n "$ns" link set "up$n" master br0 &&
+		ip -n "$UL" link set "u$n" master br-ul &&
+		veth_pair "$ns" "ul$n" "$UL" "t$n" &&
+		ip -n "$UL" link set "t$n" master br-ul || return 1
+	# Room for the encapsulation: the workloads keep 1500.
+	ip -n "$ns" link set "ul$n" mtu 9000 && ip -n "$UL" link set "t$n" mtu 9000 &&
+		ip -n "$ns" addr add "$ip/24" dev "ul$n"
+}
+
+# hop_packets sfcN DIR [CHAIN [HOP]]: packets CHAIN steered into HOP in
+# DIR (forward|reverse) on a host, as its sfcctl stats say.
+hop_packets() {
+	"$1" -j stats | jq -r --arg d "$2" --arg c "${3:-c1}" --argjson h "${4:-0}" \
+		'[.chains[] | select(.name == $c) | .[$d][] | select(.hop == $h) | .packets] | first // 0'
+}
+
+# dmesg_mark, kernel_splats, rmmod_wait: shared with the guest tests.
+source "$(dirname "${BASH_SOURCE[0]}")/../guest/kernel.sh"
+
+# check_dmesg [WHEN]: nothing alarming in the kernel log since dmesg_mark
+# (the kernel-side tests' judge of "no crash").
+check_dmesg() {
+	local splat
+	splat=$(kernel_splats)
+	[ -z "$splat" ] || echo "$splat"
+	[ -z "$splat" ]
+	log_test $? "no kernel warnings${1:+ ($1)}"
+}
+
 iperf_bytes() {
 	jq '.end.sum_received.bytes | floor' "$1" 2>/dev/null
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane.h"
+#include "genl.h"
 #include "sfc_tc.skel.h"
 #include "uapi/sfc_geneve.h"
 
@@ -109,20 +111,88 @@ static int pin_program(struct bpf_program *prog, const char *root,
 	return bpf_program__pin(prog, path);
 }
 
+/*
+ * The object with the sfc_geneve kfuncs renamed (same length, in every
+ * string table: symbols and BTF), so that they resolve nowhere. Why: with
+ * the module loaded, libbpf resolves the __weak kfunc externs to its BTF,
+ * and the kernel takes a module reference for every kfunc a program
+ * names, before the verifier prunes the calls the const volatile switch
+ * made dead. A fallback program loaded so would hold the module as firmly
+ * as a kfunc-mode one, and rmmod could never succeed. Renamed, the
+ * externs stay unresolved, exactly as without the module. Caller frees.
+ */
+static void *object_without_kfuncs(size_t *sz)
+{
+	static const char *const kfuncs[] = { "sfc_geneve_ctx_get",
+					      "sfc_geneve_ctx_set" };
+	const void *elf = sfc_tc__elf_bytes(sz);
+	char *copy = malloc(*sz), *p, *end;
+	size_t i, len;
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, elf, *sz);
+	end = copy + *sz;
+	for (i = 0; i < sizeof(kfuncs) / sizeof(kfuncs[0]); i++) {
+		len = strlen(kfuncs[i]);
+		for (p = copy; (p = memmem(p, end - p, kfuncs[i], len)); p += len)
+			p[0] = 'x';	/* "xfc_geneve_ctx_get": no such kfunc */
+	}
+	return copy;
+}
+
+/*
+ * Opens the skeleton for a load in kfunc or fallback mode; *buf is the
+ * object copy a fallback load reads (freed after the skeleton).
+ */
+static struct sfc_tc *open_for_mode(bool kfuncs, void **buf)
+{
+	struct sfc_tc *skel;
+	size_t sz;
+	int err;
+
+	*buf = NULL;
+	if (kfuncs)
+		return sfc_tc__open();
+	skel = calloc(1, sizeof(*skel));
+	if (!skel)
+		return NULL;
+	err = sfc_tc__create_skeleton(skel);
+	if (!err) {
+		*buf = object_without_kfuncs(&sz);
+		err = *buf ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		skel->skeleton->data = *buf;
+		skel->skeleton->data_sz = sz;
+		err = bpf_object__open_skeleton(skel->skeleton, NULL);
+	}
+	if (err) {
+		sfc_tc__destroy(skel);
+		free(*buf);
+		*buf = NULL;
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
 /* Loads the object with every map pinned by name under root. */
 static int load_and_pin(const char *root)
 {
+	/* The sfc_geneve module's kfuncs, or the BPF-only Geneve option path
+	 * (bpf/lib/tunnel.h): decided now, for this load. */
+	bool kfuncs = sfc_geneve_kfuncs_wanted();
 	char path[PATH_MAX];
 	struct sfc_tc *skel;
 	struct bpf_map *map;
+	void *buf;
 	int err;
 
-	skel = sfc_tc__open();
+	skel = open_for_mode(kfuncs, &buf);
 	if (!skel)
 		return -errno;
-	/* The sfc_geneve module's kfuncs, or the BPF-only Geneve option path
-	 * (bpf/lib/tunnel.h): decided now, for this load. */
-	skel->rodata->sfc_geneve_kfuncs = access(SFC_GENEVE_MODULE_BTF, F_OK) == 0;
+	skel->rodata->sfc_geneve_kfuncs = kfuncs;
 	bpf_object__for_each_map(map, skel->obj) {
 		/* .rodata/.bss belong to one load of the program: not shared. */
 		if (strchr(bpf_map__name(map), '.'))
@@ -146,6 +216,7 @@ static int load_and_pin(const char *root)
 		err = write_default_global(bpf_map__fd(skel->maps.sfc_global));
 out:
 	sfc_tc__destroy(skel);
+	free(buf);
 	return err;
 }
 
@@ -391,6 +462,46 @@ int sfc_nr_cpus(void)
 	if (!n)
 		n = libbpf_num_possible_cpus();
 	return n;
+}
+
+/*
+ * The Geneve mode the loaded programs were built with: their read-only
+ * data says (the switch the verifier pruned on), not whether the module
+ * happens to be loaded now. 1 kfunc, 0 fallback, negative errno.
+ */
+int sfc_dp_geneve_kfuncs(const struct sfc_dp *dp)
+{
+	struct bpf_prog_info info = {};
+	__u32 ids[64], len = sizeof(info), i, n;
+	int ret = -ENOENT;
+
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(dp->prog_fd, &info, &len))
+		return -errno;
+	n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
+	for (i = 0; i < n && ret == -ENOENT; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi), zero = 0;
+		struct sfc_tc__rodata ro;
+		unsigned char *val;
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
+		    strstr(mi.name, ".rodata") && mi.value_size >= sizeof(ro)) {
+			val = calloc(1, mi.value_size);
+			if (!val)
+				ret = -ENOMEM;
+			else if (!bpf_map_lookup_elem(fd, &zero, val))
+				ret = val[offsetof(struct sfc_tc__rodata,
+						   sfc_geneve_kfuncs)] != 0;
+			free(val);
+		}
+		close(fd);
+	}
+	return ret;
 }
 
 int sfc_percpu_sum_u64(int map_fd, uint32_t key, uint64_t *sum,

@@ -75,6 +75,9 @@ int sfc_dp_detach(int ifindex);
 int sfc_dp_query(int ifindex, uint32_t *prog_id);
 
 /* Sums per-CPU values; buf must hold nr_cpus values of value_size. */
+/* The loaded programs' Geneve mode: 1 kfunc, 0 fallback, -errno. */
+int sfc_dp_geneve_kfuncs(const struct sfc_dp *dp);
+
 int sfc_percpu_sum_u64(int map_fd, uint32_t key, uint64_t *sum,
 		       unsigned int nr_words);
 int sfc_nr_cpus(void);

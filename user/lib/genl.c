@@ -7,6 +7,7 @@
  * kernel's errno so callers can tell "not admin" from "bad value".
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -291,7 +292,16 @@ int sfc_genl_reset(void)
 	return sfc_genl_call(SFC_GENL_CMD_RESET, NULL, NULL, NULL, NULL);
 }
 
+bool sfc_geneve_kfuncs_wanted(void)
+{
+	const char *mode = getenv(SFC_GENEVE_MODE_ENV);
+
+	if (mode && !strcmp(mode, "fallback"))
+		return false;
+	return access(SFC_GENEVE_MODULE_BTF, F_OK) == 0;
+}
+
 const char *sfc_geneve_mode(void)
 {
-	return access(SFC_GENEVE_MODULE_BTF, F_OK) == 0 ? "kfunc" : "fallback";
+	return sfc_geneve_kfuncs_wanted() ? "kfunc" : "fallback";
 }

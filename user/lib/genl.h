@@ -33,10 +33,20 @@ int sfc_genl_set(int opt_class, int opt_type);
 int sfc_genl_reset(void);
 
 /*
- * How the data plane carries the SFC Geneve option on this kernel: "kfunc"
- * when the module's BTF is there (its kfuncs resolve), else "fallback"
- * (BPF-only helpers: the whole option list written, fixed size).
+ * The environment variable that makes the next load of the data plane
+ * use the BPF-only fallback even with the module loaded: "fallback". A
+ * data plane loaded in kfunc mode holds the module (rmmod says "in use");
+ * `SFC_GENEVE_MODE=fallback sfcctl restore` lets go of it.
  */
+#define SFC_GENEVE_MODE_ENV	"SFC_GENEVE_MODE"
+
+/*
+ * Whether a load of the data plane now would use the module's kfuncs:
+ * its BTF is there (they resolve) and SFC_GENEVE_MODE is not "fallback".
+ */
+bool sfc_geneve_kfuncs_wanted(void);
+
+/* The same as "kfunc" or "fallback" (BPF-only helpers: the whole list). */
 const char *sfc_geneve_mode(void);
 
 #endif /* SFC_LIB_GENL_H */

@@ -79,7 +79,7 @@ static int module_show(int argc, char **argv)
 	sfc_print_uint(PRINT_ANY, "crit", " crit %" PRIu64 "\n",
 		       info.stat_crit);
 	sfc_print_close_object();
-	sfc_print_string(PRINT_ANY, "mode", "\tmode %s\n", sfc_geneve_mode());
+	sfc_print_string(PRINT_ANY, "mode", "\tmode %s\n", geneve_mode_in_use());
 	sfc_print_close_object();
 	return 0;
 }

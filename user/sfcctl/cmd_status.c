@@ -44,6 +44,24 @@ static void print_features(const struct sfc_features *f)
 	sfc_print_close_object();
 }
 
+/*
+ * The Geneve mode the data plane runs in: what its loaded programs were
+ * built with; with none loaded, what a load now would choose.
+ */
+const char *geneve_mode_in_use(void)
+{
+	struct sfc_dp dp;
+	int kf = -ENOENT;
+
+	if (!sfc_dp_open(&dp, sfcctl_opts.pin_root)) {
+		kf = sfc_dp_geneve_kfuncs(&dp);
+		sfc_dp_close(&dp);
+	}
+	if (kf < 0)
+		return sfc_geneve_mode();
+	return kf ? "kfunc" : "fallback";
+}
+
 static void print_module(void)
 {
 	struct sfc_genl_info info;
@@ -51,7 +69,7 @@ static void print_module(void)
 
 	sfc_print_open_object("module");
 	sfc_print_bool(PRINT_JSON, "loaded", NULL, !err);
-	sfc_print_string(PRINT_JSON, "mode", NULL, sfc_geneve_mode());
+	sfc_print_string(PRINT_JSON, "mode", NULL, geneve_mode_in_use());
 	if (err) {
 		sfc_print_text("module sfc_geneve not loaded: BPF-only mode\n");
 		if (err != -ENOENT)
@@ -65,7 +83,7 @@ static void print_module(void)
 		sfc_print_uint(PRINT_ANY, "opt_type", " type 0x%02llx",
 			       (unsigned long long)info.opt_type);
 		/* Loaded without BTF (a foreign build): kfuncs cannot resolve. */
-		sfc_print_text(" mode %s\n", sfc_geneve_mode());
+		sfc_print_text(" mode %s\n", geneve_mode_in_use());
 	}
 	sfc_print_close_object();
 }

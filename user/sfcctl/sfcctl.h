@@ -26,6 +26,8 @@ struct sfcctl_cmd {
 
 int do_version(int argc, char **argv);
 int do_status(int argc, char **argv);
+/* The Geneve mode of the loaded data plane (cmd_status.c). */
+const char *geneve_mode_in_use(void);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
 int do_module(int argc, char **argv);
