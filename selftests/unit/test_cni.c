@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -82,8 +83,10 @@ static void run_args(struct run *r, const char *const *env, const char *input,
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	/* A plugin that fails before reading its stdin closes it: EPIPE
+	 * then (SIGPIPE is ignored, see main) is its answer, not ours. */
 	if (input != NO_STDIN && input &&
-	    write(in[1], input, strlen(input)) < 0)
+	    write(in[1], input, strlen(input)) < 0 && errno != EPIPE)
 		exit(KSFT_FAIL);
 	close(in[1]);
 	read_fd(err[0], r->err, sizeof(r->err));	/* small: no deadlock */
@@ -430,6 +433,10 @@ int main(void)
 {
 	char tmpl[] = "/tmp/sfc-test-cni.XXXXXX";
 	char cmd[128];
+
+	/* A loaded machine once let a plugin exit before the test wrote its
+	 * input: the write killed the test (exit 141, its output lost). */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (find_plugin())
 		tap_skip_all("sfc-cni not built (run make)");
