@@ -108,7 +108,7 @@ for row in e2e:
     if t != "bpf_ns":
         trav.setdefault((int(n), m), []).append(row[8] == "yes")
 chains = sorted({k[0] for k in data})
-methods = [m for m in "LFOSD" if any(k[1] == m for k in data)]
+methods = [m for m in "LFOSED" if any(k[1] == m for k in data)]
 
 if e2e:
     out.append("## End to end: chains of bump-in-the-wire VNFs on one host\n")
