@@ -42,7 +42,7 @@ CHAINS=${CHAINS:-1 3 8}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-3}
 PINGS=${PINGS:-300}
-METHODS=${METHODS:-L F O S}
+METHODS=${METHODS:-L F O S E}
 trap 'exit 130' INT TERM
 TMP=$(mktemp -d /tmp/sfc-bench.XXXXXX)	# removed by the EXIT trap below
 

@@ -10,7 +10,7 @@
 #   2. prog_cost.sh: ns/packet per data-plane path (BPF_PROG_TEST_RUN) at
 #      RULES classifiers, and the control plane (apply time and memory, map
 #      memory, one chain update under load, configuration limits).
-#   3. e2e.sh: chains of CHAINS VNFs, methods L F O S interleaved, RUNS runs
+#   3. e2e.sh: chains of CHAINS VNFs, methods L F O S E interleaved, RUNS runs
 #      of TCP 1/4 streams, 64-byte UDP, ping RTT.
 #   4. profile.sh: perf samples of the hit and mid-chain paths and of
 #      sfcctl apply with 10k classifiers (the "why" of missed targets).
@@ -18,7 +18,7 @@
 #      hand-written bench/analysis.md is appended.
 #
 # Knobs (environment): RUNS=3 DURATION=3 (s per iperf3 test) CHAINS="1 3 8"
-# METHODS="L F O S" RULES="10 1000 10000" REPEAT=1000000 PINGS=300
+# METHODS="L F O S E" RULES="10 1000 10000" REPEAT=1000000 PINGS=300
 # LIMITS="16384 20000" PROFILE_REPEAT=20000000
 # ONLY="tc cost e2e profile" (which parts) RESULTS=bench/results.
 # ONLY with some parts refreshes those and keeps the others' raw data in
@@ -53,7 +53,7 @@ if [ "$ONLY" = "tc cost e2e profile" ] || [ ! -e "$OUT/env.txt" ]; then
 		echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 		echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start)"
 		echo "knobs:   RUNS=$RUNS DURATION=${DURATION:-3} CHAINS='${CHAINS:-1 3 8}'" \
-			"METHODS='${METHODS:-L F O S}' RULES='${RULES:-10 1000 10000}' REPEAT=$REPEAT"
+			"METHODS='${METHODS:-L F O S E}' RULES='${RULES:-10 1000 10000}' REPEAT=$REPEAT"
 	} >"$OUT/env.txt"
 else
 	for part in $ONLY; do
