@@ -3,7 +3,7 @@
 #
 # Data-plane cost per packet and control-plane cost against the rule count.
 #
-# For each rule count R (RULES="10 1000 10000"), a private topology (APP1,
+# For each rule count R (RULES="10 1000 10000 100000"), a private topology (APP1,
 # APP2 on br0, three two-port VNFs) is configured by `sfcctl apply -f` with
 # gen_config.py's R classifiers, the matching one ranked last. Then:
 #
@@ -55,7 +55,7 @@ require_sfcctl
 trap 'exit 130' INT TERM
 
 OUTDIR=${1:?usage: prog_cost.sh OUTDIR}
-RULES=${RULES:-10 1000 10000}
+RULES=${RULES:-10 1000 10000 100000}
 REPEAT=${REPEAT:-1000000}
 RUNS=${RUNS:-3}
 LIMITS=${LIMITS:-16384 20000}

@@ -18,7 +18,7 @@
 #      hand-written bench/analysis.md is appended.
 #
 # Knobs (environment): RUNS=3 DURATION=3 (s per iperf3 test) CHAINS="1 3 8"
-# METHODS="L F O S E" RULES="10 1000 10000" REPEAT=1000000 PINGS=300
+# METHODS="L F O S E" RULES="10 1000 10000 100000" REPEAT=1000000 PINGS=300
 # LIMITS="16384 20000" PROFILE_REPEAT=20000000
 # ONLY="tc cost e2e profile" (which parts) RESULTS=bench/results.
 # ONLY with some parts refreshes those and keeps the others' raw data in
@@ -53,14 +53,14 @@ if [ "$ONLY" = "tc cost e2e profile" ] || [ ! -e "$OUT/env.txt" ]; then
 		echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 		echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start)"
 		echo "knobs:   RUNS=$RUNS DURATION=${DURATION:-3} CHAINS='${CHAINS:-1 3 8}'" \
-			"METHODS='${METHODS:-L F O S E}' RULES='${RULES:-10 1000 10000}' REPEAT=$REPEAT"
+			"METHODS='${METHODS:-L F O S E}' RULES='${RULES:-10 1000 10000 100000}' REPEAT=$REPEAT"
 	} >"$OUT/env.txt"
 else
 	for part in $ONLY; do
 		sed -i "/^refresh: $part /d" "$OUT/env.txt"
 		echo "refresh: $part $(date -u +%FT%TZ) commit $COMMIT," \
 			"load $(cut -d' ' -f1-3 /proc/loadavg)," \
-			"RUNS=$RUNS REPEAT=$REPEAT RULES='${RULES:-10 1000 10000}'" >>"$OUT/env.txt"
+			"RUNS=$RUNS REPEAT=$REPEAT RULES='${RULES:-10 1000 10000 100000}'" >>"$OUT/env.txt"
 	done
 fi
 cat "$OUT/env.txt"
