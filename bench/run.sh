@@ -3,8 +3,8 @@
 #
 # make bench: benchmarks that print figures (never pass/fail), then
 # bench/results/REPORT.md and PNG plots (gnuplot). Needs root. Takes about
-# 12 minutes with the defaults; every namespace and mount it makes is
-# removed on exit.
+# 25 minutes with the defaults (12 before 100k classifiers and method E);
+# every namespace and mount it makes is removed on exit.
 #
 #   1. TC entry-point paths of the unit fixtures (bpf_fixtures --repeat).
 #   2. prog_cost.sh: ns/packet per data-plane path (BPF_PROG_TEST_RUN) at
