@@ -27,3 +27,14 @@ rmmod_wait() {
 	done
 	return 1
 }
+
+# check_dmesg [WHEN]: nothing alarming in the kernel log since dmesg_mark
+# (the kernel-side tests' judge of "no crash"), judged by the sourcing
+# library's log_test.
+check_dmesg() {
+	local splat
+	splat=$(kernel_splats)
+	[ -z "$splat" ] || echo "$splat"
+	[ -z "$splat" ]
+	log_test $? "no kernel warnings${1:+ ($1)}"
+}

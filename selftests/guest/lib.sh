@@ -30,11 +30,3 @@ require_command() {
 	command -v "$1" >/dev/null || skip "$1 not found"
 }
 
-# check_dmesg: nothing alarming in the kernel log since dmesg_mark.
-check_dmesg() {
-	local splat
-	splat=$(kernel_splats)
-	[ -z "$splat" ] || echo "$splat"
-	[ -z "$splat" ]
-	log_test $? "no kernel warnings"
-}

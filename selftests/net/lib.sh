@@ -482,18 +482,9 @@ hop_packets() {
 		'[.chains[] | select(.name == $c) | .[$d][] | select(.hop == $h) | .packets] | first // 0'
 }
 
-# dmesg_mark, kernel_splats, rmmod_wait: shared with the guest tests.
+# dmesg_mark, kernel_splats, rmmod_wait, check_dmesg: shared with the
+# guest tests.
 source "$(dirname "${BASH_SOURCE[0]}")/../guest/kernel.sh"
-
-# check_dmesg [WHEN]: nothing alarming in the kernel log since dmesg_mark
-# (the kernel-side tests' judge of "no crash").
-check_dmesg() {
-	local splat
-	splat=$(kernel_splats)
-	[ -z "$splat" ] || echo "$splat"
-	[ -z "$splat" ]
-	log_test $? "no kernel warnings${1:+ ($1)}"
-}
 
 iperf_bytes() {
 	jq '.end.sum_received.bytes | floor' "$1" 2>/dev/null
