@@ -71,11 +71,6 @@ static __always_inline bool consume_done_mark(struct __sk_buff *skb,
 	return true;
 }
 
-static __always_inline bool is_ip(const struct sfc_pkt *pkt)
-{
-	return pkt->l3_proto == ETH_P_IP || pkt->l3_proto == ETH_P_IPV6;
-}
-
 static __always_inline int start_chain(struct __sk_buff *skb,
 				       const struct sfc_pkt *pkt,
 				       const struct sfc_global *g,

@@ -31,6 +31,11 @@ struct sfc_pkt {
 	__u8 eth_dst[6];
 };
 
+static __always_inline bool is_ip(const struct sfc_pkt *pkt)
+{
+	return pkt->l3_proto == ETH_P_IP || pkt->l3_proto == ETH_P_IPV6;
+}
+
 /*
  * skb->data and skb->data_end, loaded straight from the context register.
  * Plain C lets clang keep &skb->data in a register of its own, and the 6.1

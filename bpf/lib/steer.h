@@ -406,9 +406,61 @@ int sfc_leave_to_remote(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 }
 
 /*
+ * Delivers a finished chain to its destination port when the configuration
+ * says where that is (its MAC in sfc_macs) and a host boundary is in the
+ * way (docs/design.md "Across hosts: Geneve", chain ends):
+ *  - the destination lives on another host: over the tunnel with the
+ *    chain-done flag alone; that host hands the packet to the port and,
+ *    for a symmetric chain's forward direction, expects the replies there
+ *    (which it could not otherwise: it walked no hop of the chain);
+ *  - the destination is here and the source on another host: to the
+ *    port's device, instead of back to the source's host and bridged here
+ *    again.
+ * Either way the packet passes no bridge, so none learns a MAC from it.
+ * SFC_CONTINUE: neither applies, the packet is re-injected as usual.
+ * A global function with a small frame: it sits beside sfc_enter_instance
+ * under sfc_steer, within the 6.1 verifier's 512 bytes of stack.
+ */
+__attribute__((noinline))
+int sfc_deliver(struct __sk_buff *skb, const struct sfc_pkt *pkt,
+		const struct sfc_chain *chain, const struct steer_state *st,
+		const struct sfc_global *g)
+{
+	struct sfc_mac_key mk = {};
+	const struct sfc_mac_val *d;
+	struct sfc_tunnel_tx *tx;
+	int ifindex;
+
+	if (!skb || !pkt || !chain || !st || !g)
+		return sfc_drop(SFC_DROP_UNSPEC);
+	__builtin_memcpy(mk.addr, pkt->eth_dst, sizeof(mk.addr));
+	d = bpf_map_lookup_elem(&sfc_macs, &mk);
+	if (!d)
+		return SFC_CONTINUE;
+	if (d->key) {
+		tx = tunnel_tx();
+		if (!tx)
+			return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+		geneve_ctx_fill(&tx->opt.ctx, chain->chain_id, 0, st->dir,
+				SFC_GENEVE_F_CHAIN_DONE, source_key(st), d->key);
+		tunnel_flow_of(tx, pkt);
+		ifindex = tunnel_encap(skb, d->key, tx);
+		if (ifindex < 0)
+			return ifindex;
+	} else if (d->ifindex && (st->src_ifindex & SFC_SRC_REMOTE)) {
+		ifindex = (int)d->ifindex;
+	} else {
+		return SFC_CONTINUE;
+	}
+	skb_set_mark(skb, skb_mark(skb) & ~g->mark_mask);
+	return redirect_to((__u32)ifindex, 0);
+}
+
+/*
  * The packet leaves the chains: either handed back to its source port's
  * ingress with the chain-done mark (so every bridge and switch sees the
- * source MAC on its own port), or, for routed hosts that chose it,
+ * source MAC on its own port), or, across hosts, delivered to its
+ * destination port (sfc_deliver), or, for routed hosts that chose it,
  * delivered from where it is.
  */
 static __always_inline int leave_chain(struct __sk_buff *skb,
@@ -417,8 +469,15 @@ static __always_inline int leave_chain(struct __sk_buff *skb,
 				       const struct steer_state *st,
 				       const struct sfc_global *g)
 {
+	int ret;
+
 	if (chain->flags & SFC_CHAIN_F_DIRECT)
 		return TC_ACT_OK;
+	if (g->flags & SFC_GLOBAL_F_DELIVER) {
+		ret = sfc_deliver(skb, pkt, chain, st, g);
+		if (ret != SFC_CONTINUE)
+			return ret;
+	}
 	if (st->src_ifindex & SFC_SRC_REMOTE)
 		return sfc_leave_to_remote(skb, pkt, chain, st, g);
 	skb->mark = (skb->mark & ~g->mark_mask) | g->mark_done;

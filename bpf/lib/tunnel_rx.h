@@ -5,6 +5,9 @@
  *
  *   re-inject flag -> the chain is done and its source port is here:
  *                     into that port's ingress with the chain-done mark
+ *   chain-done alone -> the chain is done and its destination port is
+ *                     here: to that port (a symmetric chain's replies
+ *                     are expected from it)
  *   hop flag       -> resume the chain (SPI, SI, direction) by entering
  *                     the local instance whose port the option names;
  *                     its return is recorded like any other hop's
@@ -191,6 +194,42 @@ int sfc_keep_options(struct __sk_buff *skb, const struct sfc_pkt *pkt)
 	return 1;
 }
 
+/*
+ * A chain finished on another host for a destination port here (chain-done
+ * alone, sfc_deliver): to the port's device. A symmetric chain's forward
+ * packet leaves the expectation of its replies: they come from this port
+ * and walk the chain backwards from its last hop, wherever that is.
+ */
+static __always_inline int deliver_here(struct __sk_buff *skb,
+					const struct sfc_pkt *pkt,
+					const struct sfc_global *g,
+					const struct sfc_geneve_ctx *c,
+					const struct sfc_port_loc *dst,
+					struct steer_state *st)
+{
+	struct sfc_spi_key k = { .slot = g->generation & 1,
+				 .spi = bpf_ntohl(c->spi_si) >> 8 };
+	const struct sfc_spi_val *v;
+	const struct sfc_chain *chain;
+
+	if (!is_workload_port(dst->ifindex) || c->dir > SFC_DIR_REV)
+		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
+	v = bpf_map_lookup_elem(&sfc_chain_ids, &k);
+	if (!v)
+		return sfc_drop(SFC_DROP_UNKNOWN_SPI);
+	chain = chain_at(k.slot, v->chain);
+	if (!chain || chain->generation != g->generation)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	if (c->dir == SFC_DIR_FWD && (chain->flags & SFC_CHAIN_F_SYMMETRIC) &&
+	    is_ip(pkt)) {
+		st->generation = g->generation;
+		st->chain = v->chain;
+		expect_replies(pkt, st);
+	}
+	skb_set_mark(skb, skb_mark(skb) & ~g->mark_mask);
+	return redirect_to(dst->ifindex, 0);
+}
+
 /* A global function: verified once on its own (the 6.1 verifier's budget). */
 __attribute__((noinline))
 int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
@@ -219,6 +258,8 @@ int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 		skb_set_mark(skb, (skb_mark(skb) & ~g->mark_mask) | g->mark_done);
 		return redirect_to(dst->ifindex, BPF_F_INGRESS);
 	}
+	if (c.flags == SFC_GENEVE_F_CHAIN_DONE)
+		return deliver_here(skb, pkt, g, &c, dst, st);
 	if (c.flags & SFC_GENEVE_F_HOP) {
 		sfc_keep_options(skb, pkt);
 		return resume_hop(skb, pkt, g, &c, dst, st);

@@ -50,7 +50,10 @@ struct sfc_geneve_ctx {
 #define SFC_GENEVE_MODULE_BTF	"/sys/kernel/btf/sfc_geneve"
 
 enum sfc_geneve_flags {
-	SFC_GENEVE_F_CHAIN_DONE	= 1 << 0,	/* chain finished: deliver */
+	/* Chain finished. Alone: deliver to the destination port (and, for
+	 * a symmetric chain's forward direction, expect its replies there);
+	 * with REINJECT: re-inject at the source port (dst = src key). */
+	SFC_GENEVE_F_CHAIN_DONE	= 1 << 0,
 	SFC_GENEVE_F_REINJECT	= 1 << 1,	/* re-inject at the source port */
 	SFC_GENEVE_F_HOP	= 1 << 2,	/* resume the chain at SPI/SI */
 };

@@ -85,7 +85,11 @@ struct sfc_tunnel_cfg {
  * (struct sfc_spi_key/val, dir unused): a tunnelled packet names its
  * chain by SPI, which every host agrees on, not by a local index. */
 
-/* sfc_macs: a workload's MAC -> its port (logical destination port). */
+/*
+ * sfc_macs: a workload's MAC -> its port: for rules that name a logical
+ * destination port, and, across hosts, for delivering a finished chain to
+ * its destination port (docs/design.md "Across hosts: Geneve", chain ends).
+ */
 struct sfc_mac_key {
 	__u8 addr[6];
 	__u8 pad[2];
@@ -93,6 +97,8 @@ struct sfc_mac_key {
 
 struct sfc_mac_val {
 	__u32 port_id;
+	__u32 ifindex;		/* a local workload port's device, else 0 */
+	__u32 key;		/* a remote port's key, else 0 */
 };
 
 /* sfc_global[0]: settings that apply to every program. */
@@ -107,6 +113,8 @@ struct sfc_global {
 };
 
 #define SFC_GLOBAL_F_DST_PORTS	(1u << 0)	/* some rule names a dst port */
+#define SFC_GLOBAL_F_DELIVER	(1u << 1)	/* a remote port has a MAC: chain
+						 * ends look up the destination */
 
 /*
  * Rule lists: a packet entering an edge port is checked against list 0
@@ -520,6 +528,7 @@ _Static_assert(sizeof(struct sfc_traffic_counter) == 16, "counter ABI");
 _Static_assert(sizeof(struct sfc_port_stats) == 48, "sfc_port_stats ABI");
 _Static_assert(sizeof(struct sfc_drop_counter) == 16, "drop counter ABI");
 _Static_assert(sizeof(struct sfc_mac_key) == 8, "sfc_mac_key ABI");
+_Static_assert(sizeof(struct sfc_mac_val) == 12, "sfc_mac_val ABI");
 _Static_assert(sizeof(struct sfc_tuple) == 44, "sfc_tuple ABI");
 _Static_assert(sizeof(struct sfc_tuple_table) == 8 + 44 * SFC_MAX_TUPLES,
 	       "sfc_tuple_table ABI");

@@ -218,6 +218,29 @@ static __u32 port_flags(const struct sfc_config *cfg, const struct sfc_cfg_port 
 	       (port_is_aware(cfg, p->name) ? SFC_PORT_F_AWARE : 0);
 }
 
+/*
+ * A port's MAC -> the port (logical-destination-port rules), with where a
+ * finished chain is delivered to it: a local workload's device, or a
+ * remote port's key (docs/design.md "Across hosts: Geneve", chain ends).
+ */
+static int write_mac(struct compile_ctx *cc, const struct sfc_cfg_port *p,
+		     __u32 ifindex)
+{
+	struct sfc_mac_key mk = { 0 };
+	struct sfc_mac_val mv = { .port_id = p->id };
+
+	if (!p->has_mac)
+		return 0;
+	memcpy(mk.addr, p->mac, 6);
+	if (sfc_cfg_port_is_remote(p))
+		mv.key = p->key;
+	else if (port_flags(cc->cfg, p) == SFC_PORT_F_WORKLOAD)
+		mv.ifindex = ifindex;
+	if (bpf_map_update_elem(cc->dp->macs_fd, &mk, &mv, BPF_ANY))
+		return fail(cc, -errno, "port %s mac: %s", p->name, strerror(errno));
+	return 0;
+}
+
 /* Ports and MACs: added/updated before the switch (nothing live uses a
  * new entry yet); stale ones go after it. */
 static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
@@ -251,15 +274,9 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 					BPF_ANY))
 			return fail(cc, -errno, "port %s: %s", p->name,
 				    strerror(errno));
-		if (p->has_mac) {
-			struct sfc_mac_key mk = { 0 };
-			struct sfc_mac_val mv = { .port_id = p->id };
-
-			memcpy(mk.addr, p->mac, 6);
-			if (bpf_map_update_elem(cc->dp->macs_fd, &mk, &mv, BPF_ANY))
-				return fail(cc, -errno, "port %s mac: %s", p->name,
-					    strerror(errno));
-		}
+		err = write_mac(cc, p, k.ifindex);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -272,6 +289,7 @@ static int write_ports(struct compile_ctx *cc, const struct sfc_config *old)
 static int write_port_keys(struct compile_ctx *cc)
 {
 	size_t i;
+	int err;
 
 	for (i = 0; i < cc->cfg->ports.n; i++) {
 		const struct sfc_cfg_port *p = &cc->cfg->ports.v[i];
@@ -282,6 +300,9 @@ static int write_port_keys(struct compile_ctx *cc)
 		if (sfc_cfg_port_is_remote(p)) {
 			memcpy(&loc.remote_ip, p->remote, 4);
 			loc.vni = p->vni;
+			err = write_mac(cc, p, 0);
+			if (err)
+				return err;
 		} else if (cc->ifindex[i]) {
 			loc.ifindex = cc->ifindex[i];
 			loc.port_id = p->id;
@@ -874,16 +895,32 @@ static void wait_grace(const struct sfc_global *g)
 	nanosleep(&ts, NULL);
 }
 
-/* The switch: one map write. Only the generation (and flags) change. */
+/* The sfc_global flags that say which optional lookups the data plane
+ * makes, so a configuration without them pays nothing. */
+#define GLOBAL_FLAGS_OF_CONFIG	(SFC_GLOBAL_F_DST_PORTS | SFC_GLOBAL_F_DELIVER)
+
+/* A remote port with a MAC: a chain may end at a destination elsewhere. */
+static bool delivers_across(const struct sfc_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ports.n; i++)
+		if (cfg->ports.v[i].has_mac && sfc_cfg_port_is_remote(&cfg->ports.v[i]))
+			return true;
+	return false;
+}
+
+/* The switch: one map write. Only the generation (and flags) change;
+ * flags are only added here (entries they need are written), dropped
+ * after the switch. */
 static int switch_generation(struct compile_ctx *cc, struct sfc_global *g,
-			     bool uses_dst_ports)
+			     __u32 flags)
 {
 	__u32 zero = 0;
 
 	g->generation = cc->generation;
 	g->switched_ns = now_ns();
-	if (uses_dst_ports)
-		g->flags |= SFC_GLOBAL_F_DST_PORTS;
+	g->flags |= flags;
 	if (bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY))
 		return fail(cc, -errno, "switching generation: %s", strerror(errno));
 	return 0;
@@ -960,17 +997,17 @@ static void cleanup_macs(struct compile_ctx *cc)
  * leftover entry is harmless and `sfcctl restore` clears it.
  */
 static void cleanup_after_switch(struct compile_ctx *cc, struct sfc_global *g,
-				 bool uses_dst_ports)
+				 __u32 flags)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, unused = g->flags & GLOBAL_FLAGS_OF_CONFIG & ~flags;
 
+	if (unused) {	/* first: the entries they lead to go next */
+		g->flags &= ~unused;
+		bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY);
+	}
 	cleanup_ports(cc);
 	cleanup_macs(cc);
 	cleanup_remote(cc);
-	if (!uses_dst_ports && (g->flags & SFC_GLOBAL_F_DST_PORTS)) {
-		g->flags &= ~SFC_GLOBAL_F_DST_PORTS;
-		bpf_map_update_elem(cc->dp->global_fd, &zero, g, BPF_ANY);
-	}
 }
 
 /*
@@ -999,12 +1036,13 @@ static void undo_stage(struct compile_ctx *failed, const struct sfc_config *old)
 }
 
 static int stage(struct compile_ctx *cc, const struct sfc_config *old,
-		 bool *uses_dst_ports)
+		 __u32 *global_flags)
 {
 	struct sfc_tss tss;
 	int err = build_classifier(cc, &tss);
 
-	*uses_dst_ports = tss.uses_dst_ports;
+	*global_flags = (tss.uses_dst_ports ? SFC_GLOBAL_F_DST_PORTS : 0) |
+			(delivers_across(cc->cfg) ? SFC_GLOBAL_F_DELIVER : 0);
 	if (!err)
 		err = resolve_devices(cc);
 	if (!err)
@@ -1034,7 +1072,7 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 	struct compile_ctx cc = { .cfg = new, .err = err, .errlen = errlen };
 	struct sfc_global g;
 	struct sfc_dp dp;
-	bool dst_ports = false;
+	__u32 flags = 0;
 	int ret;
 
 	ret = sfc_dp_load(&dp, pin_root);
@@ -1053,7 +1091,7 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 	cc.slot = cc.generation & 1;
 	wait_grace(&g);
 
-	ret = stage(&cc, old, &dst_ports);
+	ret = stage(&cc, old, &flags);
 	if (!ret && save) {
 		new->generation = cc.generation;
 		ret = save(new, ctx);
@@ -1065,9 +1103,9 @@ int sfc_commit(const struct sfc_config *old, struct sfc_config *new,
 		goto out;
 	}
 	new->generation = cc.generation;
-	ret = switch_generation(&cc, &g, dst_ports);
+	ret = switch_generation(&cc, &g, flags);
 	if (!ret)
-		cleanup_after_switch(&cc, &g, dst_ports);
+		cleanup_after_switch(&cc, &g, flags);
 out:
 	free(cc.ifindex);
 	free(cc.peer);
@@ -1115,7 +1153,9 @@ int sfc_commit_ports(const struct sfc_config *old, struct sfc_config *new,
 	}
 	cc.dp = &dp;
 	ret = read_global(&cc, &g);
-	if (ret || !old->generation || g.generation != old->generation) {
+	/* A change of the global flags goes through a switch too. */
+	if (ret || !old->generation || g.generation != old->generation ||
+	    delivers_across(old) != delivers_across(new)) {
 		sfc_dp_close(&dp);
 		return ret ? ret : sfc_commit(old, new, pin_root, save, ctx,
 					      err, errlen);
