@@ -475,6 +475,34 @@ geneve_host() {
 		ip -n "$ns" addr add "$ip/24" dev "ul$n"
 }
 
+# port_on N NAME DEV KEY HOME [MAC]: port NAME (key KEY) as host N
+# (sfcctl sfcN, underlay 192.0.2.N) configures it: its own device DEV when
+# it lives there (HOME = N), else remote on host HOME; with MAC on either.
+port_on() {
+	if [ "$1" = "$5" ]; then
+		"sfc$1" port add "$2" dev "$3" key "$4" ${6:+mac "$6"}
+	else
+		"sfc$1" port add "$2" remote "192.0.2.$5" key "$4" ${6:+mac "$6"}
+	fi
+}
+
+# geneve_crossing TEXT FROM_HOST DST CLASSES DATA ICMPTYPE [MIN]: at least
+# MIN (5) packets of $TMP/ul.pcap.tsv (a tshark_table of sll.ifindex ip.dst
+# geneve.vni geneve.option.class geneve.option.type
+# geneve.option.unknown.data icmp.type, captured on "any" in $UL) sent by
+# host FROM_HOST (into br-ul by tN) to underlay address DST (the outer of
+# tshark's two ip.dst), VNI $VNI, with exactly the option classes CLASSES
+# and data DATA (tshark's comma lists).
+geneve_crossing() {
+	local ifindex n
+	ifindex=$(ip -n "$UL" -j link show "t$2" | jq '.[0].ifindex')
+	n=$(awk -F'\t' -v i="$ifindex" -v dst="$3," -v vni="$(printf 0x%06x $VNI)" \
+		-v cls="$4" -v data="$5" -v icmp="$6" \
+		'FNR > 1 && $1 == i && index($2, dst) == 1 && $3 == vni && $4 == cls &&
+			$6 == data && $7 == icmp { n++ } END { print n + 0 }' "$TMP/ul.pcap.tsv")
+	check_ge "tshark: $1" "${7:-5}" "$n"
+}
+
 # hop_packets sfcN DIR [CHAIN [HOP]]: packets CHAIN steered into HOP in
 # DIR (forward|reverse) on a host, as its sfcctl stats say.
 hop_packets() {

@@ -61,16 +61,6 @@ sfc1() { SFC_PIN=$PIN1 SFC_STATE=$STATE1 sfc "$H1" "$@"; }
 sfc2() { SFC_PIN=$PIN2 SFC_STATE=$STATE2 sfc "$H2" "$@"; }
 sfc3() { SFC_PIN=$PIN3 SFC_STATE=$STATE3 sfc "$H3" "$@"; }
 
-# port_on N NAME DEV KEY HOSTN: NAME (key KEY) as host N sees it: its own
-# device when it lives on host N (HOSTN), else remote on that host.
-port_on() {
-	if [ "$1" = "$5" ]; then
-		"sfc$1" port add "$2" dev "$3" key "$4"
-	else
-		"sfc$1" port add "$2" remote "192.0.2.$5" key "$4"
-	fi
-}
-
 # configure_host N [LSP]: the same resources on every host, each port
 # local or remote as it lives; the classifiers name app2 as their logical
 # source port where app2 is local (host2).
@@ -159,30 +149,16 @@ test_wire_format() {
 	capture_stop
 	tshark_table "$TMP/ul.pcap" sll.ifindex ip.dst geneve.vni geneve.option.class \
 		geneve.option.type geneve.option.unknown.data icmp.type
-	crossing "host2 -> host1: request into vnf1 (SI 255, fwd, hop, app2 -> v1i)" \
+	geneve_crossing "host2 -> host1: request into vnf1 (SI 255, fwd, hop, app2 -> v1i)" \
 		2 192.0.2.1 "$CLASS" 00000aff00040000000000020000000b 8
-	crossing "host1 -> host3: request on to vnf2 (SI 254, fwd, hop, app2 -> v2i)" \
+	geneve_crossing "host1 -> host3: request on to vnf2 (SI 254, fwd, hop, app2 -> v2i)" \
 		1 192.0.2.3 "$CLASS" 00000afe000400000000000200000015 8
-	crossing "host3 -> host2: request done, re-inject at app2 (SI 0, done|re-inject)" \
+	geneve_crossing "host3 -> host2: request done, re-inject at app2 (SI 0, done|re-inject)" \
 		3 192.0.2.2 "$CLASS" 00000a00000300000000000200000002 8
-	crossing "host1 -> host3: reply into vnf2 backwards (SI 255, rev, hop, app1 -> v2o)" \
+	geneve_crossing "host1 -> host3: reply into vnf2 backwards (SI 255, rev, hop, app1 -> v2o)" \
 		1 192.0.2.3 "$CLASS" 00000aff010400000000000100000016 0
-	crossing "host3 -> host1: reply on to vnf1 backwards (SI 254, rev, hop, app1 -> v1o)" \
+	geneve_crossing "host3 -> host1: reply on to vnf1 backwards (SI 254, rev, hop, app1 -> v1o)" \
 		3 192.0.2.1 "$CLASS" 00000afe01040000000000010000000c 0
-}
-
-# crossing TEXT FROM_HOST DST CLASSES DATA ICMPTYPE [MIN]: at least MIN
-# (5) packets sent by host FROM_HOST (into br-ul by tN) to underlay
-# address DST (the outer of tshark's two ip.dst), VNI $VNI, with exactly
-# the option classes CLASSES and data DATA (tshark's comma lists).
-crossing() {
-	local ifindex n
-	ifindex=$(ip -n "$UL" -j link show "t$2" | jq '.[0].ifindex')
-	n=$(awk -F'\t' -v i="$ifindex" -v dst="$3," -v vni="$(printf 0x%06x $VNI)" \
-		-v cls="$4" -v data="$5" -v icmp="$6" \
-		'FNR > 1 && $1 == i && index($2, dst) == 1 && $3 == vni && $4 == cls &&
-			$6 == data && $7 == icmp { n++ } END { print n + 0 }' "$TMP/ul.pcap.tsv")
-	check_ge "tshark: $1" "${7:-5}" "$n"
 }
 
 # A request host2 sent with a foreign option (class 0x0102) before ours:
@@ -204,9 +180,9 @@ EOF2
 	capture_stop
 	tshark_table "$TMP/ul.pcap" sll.ifindex ip.dst geneve.vni geneve.option.class \
 		geneve.option.type geneve.option.unknown.data icmp.type
-	crossing "host1 -> host3 carries the foreign option, then ours (hop to v2i)" \
+	geneve_crossing "host1 -> host3 carries the foreign option, then ours (hop to v2i)" \
 		1 192.0.2.3 "0x0102,$CLASS" 00c0ffee,00000afe000400000000000200000015 8 1
-	crossing "host3 -> host2 still carries it, then ours (re-inject)" \
+	geneve_crossing "host3 -> host2 still carries it, then ours (re-inject)" \
 		3 192.0.2.2 "0x0102,$CLASS" 00c0ffee,00000a00000300000000000200000002 8 1
 }
 
