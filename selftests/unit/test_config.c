@@ -324,6 +324,11 @@ static const struct script_case {
 	  "port-pair ppr ingress r1 egress r2; port-pair-group g2 port-pair ppr",
 	  NULL },
 	{ "tunnel t0 dev gnv0 vni 0 option-class 65535 option-type 127", NULL },
+	/* a remote workload's MAC: where chains to it are delivered */
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42 mac 02:00:00:00:00:42",
+	  NULL },
+	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2 key 42 mac 02:00:00:00:00:01",
+	  "ports app1 and r1 have the same mac 02:00:00:00:00:01" },
 	{ "port r1 remote 192.0.2.2 key 42",
 	  "port r1 is remote: no tunnel to reach it (sfcctl tunnel add NAME dev DEV)" },
 	{ "tunnel t0 dev gnv0; port r1 remote 192.0.2.2",
