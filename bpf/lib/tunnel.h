@@ -47,6 +47,16 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } sfc_port_keys SEC(".maps");
 
+/* Underlay addresses (network order) of the hosts remote ports live on:
+ * the only senders whose Geneve packets are read. Written by sfcctl. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SFC_MAX_PORTS);
+	__type(key, __be32);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sfc_tunnel_peers SEC(".maps");
+
 /* This host's Geneve device and option identity, one entry. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -296,6 +306,28 @@ static __always_inline int geneve_parse_opts(struct __sk_buff *skb,
 	if (off < (__u32)len)	/* more options than we look at */
 		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
 	return found ? SFC_CONTINUE : sfc_drop(SFC_DROP_GENEVE_NO_CTX);
+}
+
+/*
+ * The outer source of a packet received on the Geneve device must be a
+ * host this one knows (a remote port's): whoever else reaches the UDP
+ * port is not obeyed. The key goes in the send scratch, which the receive
+ * path never uses to send (a resumed hop enters a local instance), not on
+ * the stack.
+ */
+static __always_inline int tunnel_check_peer(struct __sk_buff *skb)
+{
+	struct sfc_tunnel_tx *tx = tunnel_tx();
+	__be32 peer;
+
+	if (!tx)
+		return sfc_drop(SFC_DROP_TUNNEL_FAILED);
+	if (bpf_skb_get_tunnel_key(skb, &tx->tk, sizeof(tx->tk), 0))
+		return sfc_drop(SFC_DROP_TUNNEL_PEER);	/* not IPv4 */
+	peer = bpf_htonl(tx->tk.remote_ipv4);
+	if (!bpf_map_lookup_elem(&sfc_tunnel_peers, &peer))
+		return sfc_drop(SFC_DROP_TUNNEL_PEER);
+	return SFC_CONTINUE;
 }
 
 /* The SFC context of a packet received on the Geneve device. */

@@ -242,6 +242,9 @@ int sfc_from_tunnel(struct __sk_buff *skb, const struct sfc_pkt *pkt,
 
 	if (!skb || !pkt || !g || !st)
 		return sfc_drop(SFC_DROP_UNSPEC);
+	ret = tunnel_check_peer(skb);
+	if (ret != SFC_CONTINUE)
+		return ret;
 	ret = tunnel_read_ctx(skb, &c);
 	if (ret != SFC_CONTINUE)
 		return ret;

@@ -40,7 +40,8 @@
 	X(SFC_DROP_GENEVE_BAD_OPT, 25, "geneve-bad-opt")			\
 	X(SFC_DROP_UNKNOWN_PORT_KEY, 26, "unknown-port-key")			\
 	X(SFC_DROP_NO_TUNNEL,	27, "no-tunnel")				\
-	X(SFC_DROP_TUNNEL_FAILED, 28, "tunnel-failed")
+	X(SFC_DROP_TUNNEL_FAILED, 28, "tunnel-failed")			\
+	X(SFC_DROP_TUNNEL_PEER,	29, "unknown-peer")
 
 enum sfc_drop_reason {
 	SFC_DROP_NONE = 0,

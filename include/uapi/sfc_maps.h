@@ -35,6 +35,7 @@
 #define SFC_MAP_PORT_KEYS	"sfc_port_keys"
 #define SFC_MAP_TUNNEL		"sfc_tunnel"
 #define SFC_MAP_CHAIN_IDS	"sfc_chain_ids"
+#define SFC_MAP_TUNNEL_PEERS	"sfc_tunnel_peers"
 #define SFC_MAP_GENEVE_SCRATCH	"sfc_geneve_buf"
 #define SFC_PROG_TC_INGRESS	"sfc_tc_ingress"
 #define SFC_PROG_TC_EGRESS	"sfc_tc_egress"
@@ -68,6 +69,12 @@ struct sfc_port_loc {
 	__be32 remote_ip;	/* remote port: its host's underlay IPv4 */
 	__u32 vni;		/* remote port: the VNI to send with */
 };
+
+/*
+ * sfc_tunnel_peers: the underlay IPv4 addresses (network order) of the
+ * hosts remote ports live on -> 1. A Geneve packet from any other address
+ * is dropped (unknown-peer) before its option is read.
+ */
 
 /* sfc_tunnel[0]: this host's Geneve device and option identity. */
 #define SFC_TUNNEL_F_ZERO_CSUM	(1u << 0)	/* no outer UDP checksum */

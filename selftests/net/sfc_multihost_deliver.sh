@@ -209,37 +209,47 @@ test_wire_format() {
 		"$(table_count "$TMP/ul.pcap.tsv" "geneve.option.unknown.data=00000a00010100000000000200000001")"
 }
 
-# send_done DST_KEY SPI: from host2's underlay, a chain-done packet for
-# host1 naming port DST_KEY (app1's MAC inside), as a misbehaving or stale
-# host would send it.
+# send_done DST_KEY SPI [OUTER_SRC]: from host2's underlay interface, a
+# chain-done packet for host1 naming port DST_KEY (app1's MAC inside), as
+# a misbehaving or stale host would send it, from host2's address or
+# OUTER_SRC.
 send_done() {
-	ip netns exec "$H2" "$PYTHON" - "$(mac_of "$H1" ul1)" "$1" "$2" <<'EOF'
+	ip netns exec "$H2" "$PYTHON" - "$(mac_of "$H1" ul1)" "$1" "$2" \
+		"${3:-192.0.2.2}" <<'EOF'
 from scapy.all import Ether, IP, ICMP, Raw, UDP, sendp
 import sys
-dst_mac, key, spi = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+dst_mac, key, spi, src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 ctx = (spi << 8).to_bytes(4, "big") + bytes([0, 1, 0, 0]) + \
 	(2).to_bytes(4, "big") + key.to_bytes(4, "big")
 opts = bytes.fromhex("fff00104") + ctx
 geneve = bytes([len(opts) // 4, 0, 0x65, 0x58]) + (100 << 8).to_bytes(4, "big") + opts
 inner = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / \
 	IP(src="10.0.0.2", dst="10.0.0.1") / ICMP(id=99)
-sendp(Ether(dst=dst_mac) / IP(src="192.0.2.2", dst="192.0.2.1") /
+sendp(Ether(dst=dst_mac) / IP(src=src, dst="192.0.2.1") /
       UDP(sport=40001, dport=6081) / Raw(geneve + bytes(inner)), iface="ul2",
       verbose=False)
 EOF
 }
 
 test_receive_errors() {
-	local bad spi
+	local bad spi peer rx
 	bad=$(sfc_drop_counter_of sfc1 geneve-bad-opt)
 	spi=$(sfc_drop_counter_of sfc1 unknown-spi)
+	peer=$(sfc_drop_counter_of sfc1 unknown-peer)
+	rx=$(dev_rx_packets "$APP1" eth0)
 	send_done 11 10		# vnf1's ingress port: never a destination
 	send_done 1 99		# app1, but a chain no host has
+	send_done 1 10 192.0.2.9	# well formed, from no configured host
+	send_done 1 10		# the same from host2: delivered to app1
 	sleep 0.5
 	check_eq "chain-done naming a VNF port: dropped as geneve-bad-opt" \
 		$((bad + 1)) "$(sfc_drop_counter_of sfc1 geneve-bad-opt)"
 	check_eq "chain-done of an unknown chain: dropped as unknown-spi" \
 		$((spi + 1)) "$(sfc_drop_counter_of sfc1 unknown-spi)"
+	check_eq "from an underlay address no remote port lives on: unknown-peer" \
+		$((peer + 1)) "$(sfc_drop_counter_of sfc1 unknown-peer)"
+	check_ge "the same packet from host2 reached app1" \
+		$((rx + 1)) "$(dev_rx_packets "$APP1" eth0)"
 }
 
 # sfc_drop_counter_of sfcN REASON

@@ -298,8 +298,15 @@ static int write_port_keys(struct compile_ctx *cc)
 		if (!p->key)
 			continue;
 		if (sfc_cfg_port_is_remote(p)) {
+			__u32 one = 1;
+
 			memcpy(&loc.remote_ip, p->remote, 4);
 			loc.vni = p->vni;
+			/* its host may send to this one (sfc_tunnel_peers) */
+			if (bpf_map_update_elem(cc->dp->tunnel_peers_fd, &loc.remote_ip,
+						&one, BPF_ANY))
+				return fail(cc, -errno, "port %s host: %s", p->name,
+					    strerror(errno));
 			err = write_mac(cc, p, 0);
 			if (err)
 				return err;
@@ -369,7 +376,35 @@ static bool new_has_key(const struct sfc_config *cfg, __u32 key)
 	return false;
 }
 
-/* After the switch: keys and a tunnel only the old configuration had. */
+static bool new_has_peer(const struct sfc_config *cfg, __be32 ip)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ports.n; i++)
+		if (sfc_cfg_port_is_remote(&cfg->ports.v[i]) &&
+		    !memcmp(cfg->ports.v[i].remote, &ip, 4))
+			return true;
+	return false;
+}
+
+/* After the switch: hosts no remote port of the new configuration is on. */
+static void cleanup_peers(struct compile_ctx *cc)
+{
+	__be32 stale[SFC_MAX_PORTS], k, *prev = NULL;
+	int n = 0, i;
+
+	while (n < SFC_MAX_PORTS &&
+	       !bpf_map_get_next_key(cc->dp->tunnel_peers_fd, prev, &k)) {
+		if (!new_has_peer(cc->cfg, k))
+			stale[n++] = k;
+		prev = &k;
+	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(cc->dp->tunnel_peers_fd, &stale[i]);
+}
+
+/* After the switch: keys, hosts and a tunnel only the old configuration
+ * had. */
 static void cleanup_remote(struct compile_ctx *cc)
 {
 	__u32 stale[SFC_MAX_PORTS], k, *prev = NULL;
@@ -384,6 +419,7 @@ static void cleanup_remote(struct compile_ctx *cc)
 	}
 	for (i = 0; i < n; i++)
 		bpf_map_delete_elem(cc->dp->port_keys_fd, &stale[i]);
+	cleanup_peers(cc);
 	if (!cc->tunnel_ifindex)
 		map_write(cc->dp->tunnel_fd, 0, &none);
 }

@@ -261,11 +261,12 @@ struct pin_slot {
 	{ SFC_MAP_PORT_KEYS, &(dp)->port_keys_fd },			\
 	{ SFC_MAP_TUNNEL, &(dp)->tunnel_fd },				\
 	{ SFC_MAP_CHAIN_IDS, &(dp)->chain_ids_fd },			\
+	{ SFC_MAP_TUNNEL_PEERS, &(dp)->tunnel_peers_fd },		\
 	{ SFC_PROG_TC_INGRESS, &(dp)->prog_fd },			\
 	{ SFC_PROG_TC_EGRESS, &(dp)->egress_prog_fd },			\
 	{ SFC_PROG_XDP_POP, &(dp)->xdp_prog_fd },			\
 }
-#define NR_PINS 26
+#define NR_PINS 27
 
 int sfc_dp_open(struct sfc_dp *dp, const char *root)
 {

@@ -38,6 +38,7 @@ struct sfc_dp {
 	int port_keys_fd;	/* across hosts: port key -> location */
 	int tunnel_fd;		/* sfc_tunnel[0] */
 	int chain_ids_fd;	/* (slot, chain id) -> chain */
+	int tunnel_peers_fd;	/* underlay addresses of remote ports' hosts */
 	int prog_fd;		/* sfc_tc_ingress: every port */
 	int egress_prog_fd;	/* sfc_tc_egress: VNF ports */
 	int xdp_prog_fd;	/* sfc_xdp_pop: ports of SFC-aware pairs */
