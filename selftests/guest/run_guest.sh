@@ -22,8 +22,9 @@
 # usage errors. Logs of failed tests are echoed to stderr.
 #
 # Environment: GUEST_MEM (default 2G), GUEST_SMP (default 2),
-# GUEST_CMDLINE_EXTRA (replaces "quiet loglevel=4" on the kernel command
-# line: e.g. "loglevel=8" for the stack traces of a lockup on the console).
+# GUEST_CMDLINE_EXTRA (replaces "quiet loglevel=5" on the kernel command
+# line, e.g. "loglevel=8"). Level 5 puts warnings and the stack traces of
+# a lockup on the console, which a failed run prints.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -205,7 +206,7 @@ run_qemu() {
 		-smp "${GUEST_SMP:-2}" -m "${GUEST_MEM:-2G}" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$KERNEL" -initrd "$INITRAMFS" \
-		-append "console=ttyS0 panic=-1 ${GUEST_CMDLINE_EXTRA:-quiet loglevel=4} mitigations=off rdinit=/init" \
+		-append "console=ttyS0 panic=-1 ${GUEST_CMDLINE_EXTRA:-quiet loglevel=5} mitigations=off rdinit=/init" \
 		-serial "file:$(qemu_escape "$GUEST/console.log")" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 		-device virtio-9p-pci,fsdev=root,mount_tag=root \
