@@ -66,15 +66,16 @@ static __always_inline bool is_workload_port(__u32 ifindex)
 	return v && (v->flags & SFC_PORT_F_WORKLOAD);
 }
 
-/* Where the option says the packet is: chain by SPI, hop by SI. */
-static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
-					    const struct sfc_global *g,
-					    struct steer_state *st,
-					    const struct sfc_chain **chain)
+/*
+ * The chain the option's SPI names here, in the live generation (*idx its
+ * index), after the direction is checked: a hop resumed or a delivery.
+ */
+static __always_inline int tunnelled_chain(const struct sfc_geneve_ctx *c,
+					   const struct sfc_global *g, __u32 *idx,
+					   const struct sfc_chain **chain)
 {
-	__u32 spi_si = bpf_ntohl(c->spi_si), pos, src;
-	struct sfc_spi_key k = { .slot = g->generation & 1, .spi = spi_si >> 8 };
-	const struct sfc_port_loc *loc;
+	struct sfc_spi_key k = { .slot = g->generation & 1,
+				 .spi = bpf_ntohl(c->spi_si) >> 8 };
 	const struct sfc_spi_val *v;
 
 	if (c->dir > SFC_DIR_REV)
@@ -82,10 +83,29 @@ static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
 	v = bpf_map_lookup_elem(&sfc_chain_ids, &k);
 	if (!v)
 		return sfc_drop(SFC_DROP_UNKNOWN_SPI);
+	*idx = v->chain;
 	*chain = chain_at(k.slot, v->chain);
-	if (!*chain || (*chain)->generation != g->generation || !(*chain)->nr_hops)
+	if (!*chain || (*chain)->generation != g->generation)
 		return sfc_drop(SFC_DROP_STALE_CONFIG);
-	pos = SFC_SI_FIRST - (spi_si & 0xff);
+	return SFC_CONTINUE;
+}
+
+/* Where the option says the packet is: chain by SPI, hop by SI. */
+static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
+					    const struct sfc_global *g,
+					    struct steer_state *st,
+					    const struct sfc_chain **chain)
+{
+	__u32 pos, src, idx;
+	const struct sfc_port_loc *loc;
+	int ret;
+
+	ret = tunnelled_chain(c, g, &idx, chain);
+	if (ret != SFC_CONTINUE)
+		return ret;
+	if (!(*chain)->nr_hops)
+		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	pos = SFC_SI_FIRST - (bpf_ntohl(c->spi_si) & 0xff);
 	if (pos >= (*chain)->nr_hops)
 		return sfc_drop(SFC_DROP_BAD_SI);
 	/* The source must be known: the chain's end sends the packet there. */
@@ -94,7 +114,7 @@ static __always_inline int locate_tunnelled(const struct sfc_geneve_ctx *c,
 	if (!loc)
 		return sfc_drop(SFC_DROP_UNKNOWN_PORT_KEY);
 	*st = (struct steer_state){
-		.generation = g->generation, .chain = v->chain, .dir = c->dir,
+		.generation = g->generation, .chain = idx, .dir = c->dir,
 		.hop = c->dir == SFC_DIR_FWD ? pos : (*chain)->nr_hops - 1 - pos,
 		.src_ifindex = loc->ifindex ? loc->ifindex : src | SFC_SRC_REMOTE,
 		.mark_mask = g->mark_mask, .mark_steer = g->mark_steer,
@@ -207,23 +227,19 @@ static __always_inline int deliver_here(struct __sk_buff *skb,
 					const struct sfc_port_loc *dst,
 					struct steer_state *st)
 {
-	struct sfc_spi_key k = { .slot = g->generation & 1,
-				 .spi = bpf_ntohl(c->spi_si) >> 8 };
-	const struct sfc_spi_val *v;
 	const struct sfc_chain *chain;
+	__u32 idx;
+	int ret;
 
-	if (!is_workload_port(dst->ifindex) || c->dir > SFC_DIR_REV)
+	if (!is_workload_port(dst->ifindex))
 		return sfc_drop(SFC_DROP_GENEVE_BAD_OPT);
-	v = bpf_map_lookup_elem(&sfc_chain_ids, &k);
-	if (!v)
-		return sfc_drop(SFC_DROP_UNKNOWN_SPI);
-	chain = chain_at(k.slot, v->chain);
-	if (!chain || chain->generation != g->generation)
-		return sfc_drop(SFC_DROP_STALE_CONFIG);
+	ret = tunnelled_chain(c, g, &idx, &chain);
+	if (ret != SFC_CONTINUE)
+		return ret;
 	if (c->dir == SFC_DIR_FWD && (chain->flags & SFC_CHAIN_F_SYMMETRIC) &&
 	    is_ip(pkt)) {
 		st->generation = g->generation;
-		st->chain = v->chain;
+		st->chain = idx;
 		expect_replies(pkt, st);
 	}
 	skb_set_mark(skb, skb_mark(skb) & ~g->mark_mask);
