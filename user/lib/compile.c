@@ -366,60 +366,73 @@ static int write_remote(struct compile_ctx *cc)
 	return err ? err : write_tunnel(cc);
 }
 
-static bool new_has_key(const struct sfc_config *cfg, __u32 key)
+/*
+ * After the switch: deletes the entries of map fd whose key (at most
+ * STALE_KEY_MAX bytes) the new configuration no longer has, as keep
+ * says, and hands each to gone when given. Collected first: deleting
+ * while walking would lose our place. Errors are not fatal (the new
+ * configuration is live and correct); a leftover entry is harmless and
+ * `sfcctl restore` clears it.
+ */
+#define STALE_KEY_MAX	sizeof(struct sfc_mac_key)
+
+_Static_assert(sizeof(struct sfc_port_key) <= STALE_KEY_MAX &&
+	       sizeof(__u32) <= STALE_KEY_MAX, "a stale key fits");
+
+typedef bool (*keep_fn)(const struct compile_ctx *cc, const void *key);
+
+static void delete_stale(const struct compile_ctx *cc, int fd, keep_fn keep,
+			 void (*gone)(const void *key))
 {
-	size_t i;
-
-	for (i = 0; i < cfg->ports.n; i++)
-		if (cfg->ports.v[i].key == key)
-			return true;
-	return false;
-}
-
-static bool new_has_peer(const struct sfc_config *cfg, __be32 ip)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->ports.n; i++)
-		if (sfc_cfg_port_is_remote(&cfg->ports.v[i]) &&
-		    !memcmp(cfg->ports.v[i].remote, &ip, 4))
-			return true;
-	return false;
-}
-
-/* After the switch: hosts no remote port of the new configuration is on. */
-static void cleanup_peers(struct compile_ctx *cc)
-{
-	__be32 stale[SFC_MAX_PORTS], k, *prev = NULL;
+	__u8 stale[SFC_MAX_PORTS][STALE_KEY_MAX], k[STALE_KEY_MAX] = { 0 };
+	__u8 *prev = NULL;
 	int n = 0, i;
 
-	while (n < SFC_MAX_PORTS &&
-	       !bpf_map_get_next_key(cc->dp->tunnel_peers_fd, prev, &k)) {
-		if (!new_has_peer(cc->cfg, k))
-			stale[n++] = k;
-		prev = &k;
+	while (n < SFC_MAX_PORTS && !bpf_map_get_next_key(fd, prev, k)) {
+		if (!keep(cc, k))
+			memcpy(stale[n++], k, sizeof(k));
+		prev = k;
 	}
-	for (i = 0; i < n; i++)
-		bpf_map_delete_elem(cc->dp->tunnel_peers_fd, &stale[i]);
+	for (i = 0; i < n; i++) {
+		bpf_map_delete_elem(fd, stale[i]);
+		if (gone)
+			gone(stale[i]);
+	}
+}
+
+/* A port key (u32) some port of the new configuration has. */
+static bool new_has_key(const struct compile_ctx *cc, const void *key)
+{
+	__u32 k;
+	size_t i;
+
+	memcpy(&k, key, sizeof(k));
+	for (i = 0; i < cc->cfg->ports.n; i++)
+		if (cc->cfg->ports.v[i].key == k)
+			return true;
+	return false;
+}
+
+/* An underlay address (network order) some remote port lives at. */
+static bool new_has_peer(const struct compile_ctx *cc, const void *ip)
+{
+	size_t i;
+
+	for (i = 0; i < cc->cfg->ports.n; i++)
+		if (sfc_cfg_port_is_remote(&cc->cfg->ports.v[i]) &&
+		    !memcmp(cc->cfg->ports.v[i].remote, ip, 4))
+			return true;
+	return false;
 }
 
 /* After the switch: keys, hosts and a tunnel only the old configuration
  * had. */
 static void cleanup_remote(struct compile_ctx *cc)
 {
-	__u32 stale[SFC_MAX_PORTS], k, *prev = NULL;
 	struct sfc_tunnel_cfg none = { 0 };
-	int n = 0, i;
 
-	while (n < SFC_MAX_PORTS &&
-	       !bpf_map_get_next_key(cc->dp->port_keys_fd, prev, &k)) {
-		if (!new_has_key(cc->cfg, k))
-			stale[n++] = k;
-		prev = &k;
-	}
-	for (i = 0; i < n; i++)
-		bpf_map_delete_elem(cc->dp->port_keys_fd, &stale[i]);
-	cleanup_peers(cc);
+	delete_stale(cc, cc->dp->port_keys_fd, new_has_key, NULL);
+	delete_stale(cc, cc->dp->tunnel_peers_fd, new_has_peer, NULL);
 	if (!cc->tunnel_ifindex)
 		map_write(cc->dp->tunnel_fd, 0, &none);
 }
@@ -962,68 +975,53 @@ static int switch_generation(struct compile_ctx *cc, struct sfc_global *g,
 	return 0;
 }
 
-static bool new_has_ifindex(const struct compile_ctx *cc, __u32 ifindex)
+/* A device (struct sfc_port_key) a port or the tunnel of the new
+ * configuration has. */
+static bool new_has_ifindex(const struct compile_ctx *cc, const void *key)
 {
+	struct sfc_port_key k;
 	size_t i;
 
-	if (ifindex && ifindex == cc->tunnel_ifindex)
+	memcpy(&k, key, sizeof(k));
+	if (k.ifindex && k.ifindex == cc->tunnel_ifindex)
 		return true;
+	for (i = 0; i < cc->cfg->ports.n; i++)
+		if (cc->ifindex[i] == k.ifindex)
+			return true;
+	return false;
+}
+
+/* A MAC (struct sfc_mac_key) a port of the new configuration has. */
+static bool new_has_mac(const struct compile_ctx *cc, const void *key)
+{
+	const struct sfc_mac_key *k = key;
+	size_t i;
 
 	for (i = 0; i < cc->cfg->ports.n; i++)
-		if (cc->ifindex[i] == ifindex)
+		if (cc->cfg->ports.v[i].has_mac &&
+		    !memcmp(cc->cfg->ports.v[i].mac, k->addr, 6))
 			return true;
 	return false;
 }
 
-static bool new_has_mac(const struct sfc_config *cfg, const __u8 *mac)
+static void detach_gone(const void *key)
 {
-	size_t i;
+	struct sfc_port_key k;
 
-	for (i = 0; i < cfg->ports.n; i++)
-		if (cfg->ports.v[i].has_mac && !memcmp(cfg->ports.v[i].mac, mac, 6))
-			return true;
-	return false;
+	memcpy(&k, key, sizeof(k));
+	sfc_dp_detach((int)k.ifindex);
 }
 
-/*
- * After the switch: forget ports and MACs only the old configuration had,
- * detach from their devices, and drop the dst-port flag if unused. Errors
- * here are not fatal (the new configuration is live and correct); a
- * leftover entry is harmless and `sfcctl restore` clears it.
- */
+/* After the switch: ports only the old configuration had, detached from
+ * their devices. */
 static void cleanup_ports(struct compile_ctx *cc)
 {
-	__u32 stale[SFC_MAX_PORTS];
-	struct sfc_port_key k, *prev = NULL;
-	int n = 0, i;
-
-	/* Collect first: deleting while walking would lose our place. */
-	while (n < SFC_MAX_PORTS &&
-	       !bpf_map_get_next_key(cc->dp->ports_fd, prev, &k)) {
-		if (!new_has_ifindex(cc, k.ifindex))
-			stale[n++] = k.ifindex;
-		prev = &k;
-	}
-	for (i = 0; i < n; i++) {
-		k.ifindex = stale[i];
-		bpf_map_delete_elem(cc->dp->ports_fd, &k);
-		sfc_dp_detach((int)stale[i]);
-	}
+	delete_stale(cc, cc->dp->ports_fd, new_has_ifindex, detach_gone);
 }
 
 static void cleanup_macs(struct compile_ctx *cc)
 {
-	struct sfc_mac_key stale[SFC_MAX_PORTS], k, *prev = NULL;
-	int n = 0, i;
-
-	while (n < SFC_MAX_PORTS &&
-	       !bpf_map_get_next_key(cc->dp->macs_fd, prev, &k)) {
-		if (!new_has_mac(cc->cfg, k.addr))
-			stale[n++] = k;
-		prev = &k;
-	}
-	for (i = 0; i < n; i++)
-		bpf_map_delete_elem(cc->dp->macs_fd, &stale[i]);
+	delete_stale(cc, cc->dp->macs_fd, new_has_mac, NULL);
 }
 
 /*
