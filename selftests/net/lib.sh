@@ -433,9 +433,15 @@ case3_topology() {
 
 # iperf_tcp SECONDS OUT.json: iperf3 TCP from APP1 to APP2 (10.0.0.2).
 iperf_tcp() {
-	ip netns exec "$APP2" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null 2>&1
-	sleep 0.3
-	ip netns exec "$APP1" iperf3 -c 10.0.0.2 -t "$1" -J >"$2" 2>&1
+	iperf_tcp_between "$APP1" "$APP2" 10.0.0.2 "$1" "$2"
+}
+
+# iperf_tcp_between CLIENT_NS SERVER_NS SERVER_ADDR SECS OUT.json: one
+# iperf3 TCP run, its one-shot server started first.
+iperf_tcp_between() {
+	ip netns exec "$2" iperf3 -s -1 -D -B "$3" >/dev/null 2>&1
+	sleep 0.5
+	ip netns exec "$1" iperf3 -c "$3" -t "$4" -J >"$5" 2>&1
 }
 
 # iperf_bytes OUT.json: bytes received in that run ('' if it failed).
@@ -473,6 +479,33 @@ geneve_host() {
 	# Room for the encapsulation: the workloads keep 1500.
 	ip -n "$ns" link set "ul$n" mtu 9000 && ip -n "$UL" link set "t$n" mtu 9000 &&
 		ip -n "$ns" addr add "$ip/24" dev "ul$n"
+}
+
+# geneve_hosts N: the underlay and hosts H1..HN (geneve_host, underlay
+# address 192.0.2.n), each with its own pins and configuration (PINn,
+# STATEn) and its sfcctl, sfcN ARGS.... Skips without Geneve.
+geneve_hosts() {
+	local n
+	require_geneve || return 1
+	underlay || return 1
+	for ((n = 1; n <= $1; n++)); do
+		geneve_host "H$n" "192.0.2.$n" "$n" && sfc_bpffs || return 1
+		eval "PIN$n=\$SFC_PIN STATE$n=\$SFC_STATE"
+		eval "sfc$n() { SFC_PIN=\$PIN$n SFC_STATE=\$STATE$n sfc \"\$H$n\" \"\$@\"; }"
+	done
+}
+
+# host_workload N VAR DEV ADDR: workload VAR on host N facing DEV, which
+# joins the host's br0; VAR_MAC its MAC. TCP checksums are left to the
+# receiver on veth; the guest's Geneve path needs them complete (as on
+# real hardware with offload): transmit checksumming off.
+host_workload() {
+	local host=H$1 ns
+	HOST=${!host} workload "$2" "$3" "$4" &&
+		ip -n "${!host}" link set "$3" master br0 || return 1
+	ns=${!2}
+	ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null
+	printf -v "${2}_MAC" %s "$(mac_of "$ns" eth0)"
 }
 
 # port_on N NAME DEV KEY HOME [MAC]: port NAME (key KEY) as host N

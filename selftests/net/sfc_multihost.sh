@@ -55,30 +55,12 @@ KEY_V1I=11
 KEY_V1O=12
 
 setup_topology() {
-	require_geneve || return 1
-	underlay || return 1
-	geneve_host H1 192.0.2.1 1 && geneve_host H2 192.0.2.2 2 || return 1
-	HOST=$H1 workload APP1 a1 10.0.0.1/24 && ip -n "$H1" link set a1 master br0 &&
+	geneve_hosts 2 || return 1
+	host_workload 1 APP1 a1 10.0.0.1/24 && host_workload 2 APP2 a2 10.0.0.2/24 &&
 		HOST=$H1 vnf_two_port VNF1 v1i v1o &&
 		HOST=$H1 vnf_two_port VNF2 v2i v2o &&
-		HOST=$H1 vnf_two_port VNF3 v3i v3o || return 1
-	HOST=$H2 workload APP2 a2 10.0.0.2/24 && ip -n "$H2" link set a2 master br0 ||
-		return 1
-	APP1_MAC=$(mac_of "$APP1" eth0)
-	APP2_MAC=$(mac_of "$APP2" eth0)
-	# TCP checksums are left to the receiver on veth; the guest's Geneve
-	# path needs them complete (as on real hardware with offload).
-	ip netns exec "$APP1" ethtool -K eth0 tx off >/dev/null
-	ip netns exec "$APP2" ethtool -K eth0 tx off >/dev/null
-	sfc_bpffs
-	# Each host has its own configuration and pins.
-	PIN1=$SFC_PIN STATE1=$SFC_STATE
-	sfc_bpffs
-	PIN2=$SFC_PIN STATE2=$SFC_STATE
+		HOST=$H1 vnf_two_port VNF3 v3i v3o
 }
-
-sfc1() { SFC_PIN=$PIN1 SFC_STATE=$STATE1 sfc "$H1" "$@"; }
-sfc2() { SFC_PIN=$PIN2 SFC_STATE=$STATE2 sfc "$H2" "$@"; }
 
 configure() {
 	local rc=0
@@ -169,9 +151,7 @@ test_ping() {
 
 test_tcp() {
 	local bytes
-	ip netns exec "$APP1" iperf3 -s -1 -D -B 10.0.0.1 >/dev/null 2>&1
-	sleep 0.5
-	ip netns exec "$APP2" iperf3 -c 10.0.0.1 -t 3 -J >"$TMP/iperf.json" 2>&1
+	iperf_tcp_between "$APP2" "$APP1" 10.0.0.1 3 "$TMP/iperf.json"
 	bytes=$(iperf_bytes "$TMP/iperf.json")
 	check_ge "iperf3 TCP app2 -> app1 across hosts through vnf1..vnf3 (bytes)" 100000 "${bytes:-0}"
 	check_ge "host2 sent c3's segments into the tunnel (hop 0)" 100 "$(hop_packets sfc2 forward c3 0)"

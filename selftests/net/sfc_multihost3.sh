@@ -38,28 +38,10 @@ TYPE=0x01
 VNI=100
 
 setup_topology() {
-	require_geneve || return 1
-	underlay || return 1
-	geneve_host H1 192.0.2.1 1 && geneve_host H2 192.0.2.2 2 &&
-		geneve_host H3 192.0.2.3 3 || return 1
-	HOST=$H1 workload APP1 a1 10.0.0.1/24 && ip -n "$H1" link set a1 master br0 &&
-		HOST=$H1 vnf_two_port VNF1 v1i v1o || return 1
-	HOST=$H2 workload APP2 a2 10.0.0.2/24 && ip -n "$H2" link set a2 master br0 ||
-		return 1
-	HOST=$H3 vnf_two_port VNF2 v2i v2o || return 1
-	APP1_MAC=$(mac_of "$APP1" eth0)
-	APP2_MAC=$(mac_of "$APP2" eth0)
-	# The guest's Geneve path needs complete TCP checksums.
-	ip netns exec "$APP1" ethtool -K eth0 tx off >/dev/null
-	ip netns exec "$APP2" ethtool -K eth0 tx off >/dev/null
-	sfc_bpffs && PIN1=$SFC_PIN STATE1=$SFC_STATE &&
-		sfc_bpffs && PIN2=$SFC_PIN STATE2=$SFC_STATE &&
-		sfc_bpffs && PIN3=$SFC_PIN STATE3=$SFC_STATE
+	geneve_hosts 3 || return 1
+	host_workload 1 APP1 a1 10.0.0.1/24 && host_workload 2 APP2 a2 10.0.0.2/24 &&
+		HOST=$H1 vnf_two_port VNF1 v1i v1o && HOST=$H3 vnf_two_port VNF2 v2i v2o
 }
-
-sfc1() { SFC_PIN=$PIN1 SFC_STATE=$STATE1 sfc "$H1" "$@"; }
-sfc2() { SFC_PIN=$PIN2 SFC_STATE=$STATE2 sfc "$H2" "$@"; }
-sfc3() { SFC_PIN=$PIN3 SFC_STATE=$STATE3 sfc "$H3" "$@"; }
 
 # configure_host N [LSP]: the same resources on every host, each port
 # local or remote as it lives; the classifiers name app2 as their logical
@@ -111,9 +93,7 @@ test_ping() {
 
 test_tcp() {
 	local bytes
-	ip netns exec "$APP1" iperf3 -s -1 -D -B 10.0.0.1 >/dev/null 2>&1
-	sleep 0.5
-	ip netns exec "$APP2" iperf3 -c 10.0.0.1 -t 3 -J >"$TMP/iperf.json" 2>&1
+	iperf_tcp_between "$APP2" "$APP1" 10.0.0.1 3 "$TMP/iperf.json"
 	bytes=$(iperf_bytes "$TMP/iperf.json")
 	check_ge "iperf3 TCP app2 -> app1 through vnf1 (host1) and vnf2 (host3) (bytes)" 100000 "${bytes:-0}"
 	check_ge "host3 walked the segments through vnf2" 100 "$(hop_packets sfc3 forward c2 1)"

@@ -39,32 +39,11 @@ CLASS=0xfff0
 VNI=100
 
 setup_topology() {
-	require_geneve || return 1
-	underlay || return 1
-	geneve_host H1 192.0.2.1 1 && geneve_host H2 192.0.2.2 2 &&
-		geneve_host H3 192.0.2.3 3 || return 1
-	HOST=$H1 workload APP1 a1 10.0.0.1/24 && ip -n "$H1" link set a1 master br0 &&
-		HOST=$H1 vnf_two_port VNF1 v1i v1o || return 1
-	HOST=$H2 workload APP2 a2 10.0.0.2/24 && ip -n "$H2" link set a2 master br0 ||
-		return 1
-	HOST=$H3 workload APP3 a3 10.0.0.3/24 && ip -n "$H3" link set a3 master br0 ||
-		return 1
-	APP1_MAC=$(mac_of "$APP1" eth0)
-	APP2_MAC=$(mac_of "$APP2" eth0)
-	APP3_MAC=$(mac_of "$APP3" eth0)
-	# The guest's Geneve path needs complete TCP checksums.
-	local a
-	for a in "$APP1" "$APP2" "$APP3"; do
-		ip netns exec "$a" ethtool -K eth0 tx off >/dev/null
-	done
-	sfc_bpffs && PIN1=$SFC_PIN STATE1=$SFC_STATE &&
-		sfc_bpffs && PIN2=$SFC_PIN STATE2=$SFC_STATE &&
-		sfc_bpffs && PIN3=$SFC_PIN STATE3=$SFC_STATE
+	geneve_hosts 3 || return 1
+	host_workload 1 APP1 a1 10.0.0.1/24 && host_workload 2 APP2 a2 10.0.0.2/24 &&
+		host_workload 3 APP3 a3 10.0.0.3/24 &&
+		HOST=$H1 vnf_two_port VNF1 v1i v1o
 }
-
-sfc1() { SFC_PIN=$PIN1 SFC_STATE=$STATE1 sfc "$H1" "$@"; }
-sfc2() { SFC_PIN=$PIN2 SFC_STATE=$STATE2 sfc "$H2" "$@"; }
-sfc3() { SFC_PIN=$PIN3 SFC_STATE=$STATE3 sfc "$H3" "$@"; }
 
 # classifier N NAME PROTO SRC LSP: a classifier of traffic SRC -> app2,
 # naming its logical source port only on that port's own host.
@@ -150,9 +129,7 @@ test_ping_remote_source() {
 
 test_tcp() {
 	local bytes
-	ip netns exec "$APP2" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null 2>&1
-	sleep 0.5
-	ip netns exec "$APP1" iperf3 -c 10.0.0.2 -t 3 -J >"$TMP/iperf.json" 2>&1
+	iperf_tcp 3 "$TMP/iperf.json"
 	bytes=$(iperf_bytes "$TMP/iperf.json")
 	check_ge "iperf3 TCP app1 -> app2 through vnf1 (bytes)" 100000 "${bytes:-0}"
 	check_ge "host1 walked the segments through vnf1" 100 "$(hop_packets sfc1 forward c2 0)"
